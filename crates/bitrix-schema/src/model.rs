@@ -428,6 +428,12 @@ field_types! {
     CrmProductRow => "crm_product_row",
 }
 
+impl Default for FieldType {
+    fn default() -> Self {
+        FieldType::String
+    }
+}
+
 impl fmt::Display for FieldType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
