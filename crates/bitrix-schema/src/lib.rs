@@ -6,10 +6,12 @@
 //! network: it is safe to use from a `build.rs`.
 
 pub mod diff;
+pub mod entity;
 pub mod file;
 pub mod ident;
 pub mod ingest;
 pub mod model;
 pub mod naming;
+pub mod value;
 
 pub use model::*;
