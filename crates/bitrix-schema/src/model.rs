@@ -199,9 +199,7 @@ impl Entity {
         self.fields
             .sort_by(|a, b| (a.user_field, &a.name).cmp(&(b.user_field, &b.name)));
         for field in &mut self.fields {
-            field
-                .items
-                .sort_by(|a, b| (a.sort, a.id).cmp(&(b.sort, b.id)));
+            field.items.sort_by_key(|item| (item.sort, item.id));
         }
         self.categories.sort_by_key(|c| c.id);
         for category in &mut self.categories {
@@ -368,8 +366,9 @@ macro_rules! field_types {
     ($($variant:ident => $name:literal,)*) => {
         /// A field type as `*.fields` reports it. Types this crate does not know are kept
         /// verbatim in [`FieldType::Other`].
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
         pub enum FieldType {
+            #[default]
             $($variant,)*
             Other(String),
         }
@@ -426,12 +425,6 @@ field_types! {
     CrmEntity => "crm_entity",
     CrmMultifield => "crm_multifield",
     CrmProductRow => "crm_product_row",
-}
-
-impl Default for FieldType {
-    fn default() -> Self {
-        FieldType::String
-    }
 }
 
 impl fmt::Display for FieldType {
