@@ -969,7 +969,7 @@ mod tests {
 
     fn fixture(name: &str) -> serde_json::Value {
         let path = format!(
-            "{}/../../../shared/fixtures/{name}",
+            "{}/../../fixtures/{name}",
             env!("CARGO_MANIFEST_DIR")
         );
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
