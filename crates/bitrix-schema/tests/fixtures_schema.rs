@@ -448,3 +448,17 @@ fn write_rewrites_only_on_change() {
     assert!(missing.to_string().contains("missing.toml"), "{missing}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn documented_example_is_canonical() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/schema-format.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let start = doc.find("```toml\n").expect("the doc has a toml example") + "```toml\n".len();
+    let example = &doc[start..start + doc[start..].find("```").unwrap()];
+    let schema = file::parse(example, "docs/schema-format.md").unwrap();
+    assert_eq!(file::render(&schema), example);
+    let deal = schema.entity(EntityKind::Deal).unwrap();
+    let radio = deal.field("UF_CRM_1724077760").unwrap();
+    assert_eq!(radio.rust_name.as_deref(), Some("stations"));
+    assert_eq!(deal.categories[1].stages[0].id, "C9:NEW");
+}
