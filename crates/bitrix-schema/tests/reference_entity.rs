@@ -944,3 +944,19 @@ fn contact_multifields_read_classic_and_write_item() {
         json!({"typeId": "EMAIL", "valueType": "MAILING", "value": "johnsmith@example.mailing"})
     );
 }
+
+#[test]
+fn item_lead_list_reads_numbers_and_keeps_unknown_keys() {
+    let leads: Vec<Lead> = records("crm.item.list.json")
+        .iter()
+        .map(|r| read_clean(r, Item))
+        .collect();
+    let ids: Vec<Option<u64>> = leads.iter().map(|l| l.id).collect();
+    assert_eq!(ids, [Some(253), Some(255), Some(252), Some(254)]);
+    assert_eq!(leads[0].opportunity, Some(dec("19000")));
+    assert_eq!(leads[3].status_id, Some(LeadStatus::InProcess));
+    // `name` and `lastName` are not fields of this struct: kept raw, `null` included.
+    assert_eq!(leads[0].extra.get("lastName"), Some(&Value::Null));
+    assert_eq!(leads[1].extra.get("name"), Some(&json!("Klaus")));
+    assert_eq!(leads[0].phone, None, "no fm without select *");
+}

@@ -20,15 +20,17 @@ pub struct Flag;
 /// Reads `"Y"`/`"N"`, `"1"`/`"0"`, `true`/`false`, `1`/`0`.
 ///
 /// Writes, per family:
-/// - `crm.item`: `"Y"`/`"N"`, the documented form. The server turns it into a PHP bool by
-///   comparing with `"Y"` (so `"N"` really is false there); `1` would turn into *false* by the
-///   same comparison, which is why this codec never writes numbers for `crm.item`.
+/// - `crm.item`: `"Y"`/`"N"`, the documented form. The crm.item controller turns a boolean
+///   field's value into a PHP bool by comparing it with `"Y"`/`"y"`/`"true"` (mirror-crm
+///   `lib/controller/item.php`, `prepareBooleanFieldValue`), so `"N"` really is false there,
+///   while `1` would become *false* by the same comparison: this codec never writes numbers
+///   for `crm.item`.
 /// - classic: JSON `true`/`false`, the shape classic methods return. The classic write format
-///   is not documented (open question 1). The value reaches the user-field layer, which
-///   stores `$value ? 1 : 0`: the string `"N"` would be truthy there and silently store
-///   *true*, while a JSON `false` is false under that rule and under any `"Y"` comparison that
-///   lets booleans through. [`UfBoolNumeric`] writes `1`/`0` instead, for portals where
-///   booleans turn out not to work.
+///   is not documented (open question 1). If the value reaches the user-field layer
+///   unconverted, that layer stores `$value ? 1 : 0`: the string `"N"` would be truthy there
+///   and silently store *true*, while a JSON `false` is false under that rule and under any
+///   `"Y"` comparison that lets booleans through. [`UfBoolNumeric`] writes `1`/`0` instead, for
+///   portals where booleans turn out not to work.
 ///
 /// Clear writes `""` (crm.item treats any PHP-empty value as "set to null").
 pub struct UfBool;
@@ -125,7 +127,10 @@ pub struct Raw;
 ///
 /// Clear writes `[""]` in both families. A bare `[]` is documented to leave a multiple list
 /// field unchanged (`how-to-generate-edit-form-for-deal.md`; open question 3): form-encoded
-/// requests drop empty arrays altogether, and crm.item maps every PHP-empty value to the same
-/// "set null" path. `[""]` survives every encoding and takes the user-field path, which drops
-/// empty elements and stores an empty list. Unverified on a live portal.
+/// requests drop empty arrays altogether, and crm.item sends every PHP-`empty()` value (`[]`,
+/// `""`, `0`) down one "set null" path (mirror-crm `lib/controller/item.php`,
+/// `processFields`). `[""]` survives every encoding and is not `empty()`, so it reaches the
+/// user-field layer, which drops empty elements and stores an empty list. Unverified on a live
+/// portal. Link lists (`contactIds`, `observers`) are bindings, not user fields, and clear with
+/// `[]` instead (see `Codec::clear_multiple`).
 pub struct Multiple<C>(PhantomData<C>);

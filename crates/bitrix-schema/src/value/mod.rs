@@ -8,9 +8,11 @@
 //! meanings (a system `Y`/`N` flag and a boolean user field are both `bool`), generated code
 //! names the codec explicitly.
 //!
-//! Empty values read as `None`, never as an error: `null`, `""`, `[]`, `false` for an absent
-//! value, and `0` where the codec is a link ([`codec::LinkId`], [`codec::CrmLink`],
-//! [`codec::Enumeration`], [`codec::User`]). `0` is a real value for plain numbers.
+//! Empty values read as `None`, never as an error: `null`, `""`, `[]` and `{}` for every
+//! type but raw JSON; `false` (PHP's "nothing") for dates, files, links and enumerations,
+//! where it cannot be a value; and `0` where the codec is a link ([`codec::LinkId`],
+//! [`codec::CrmLinkOf`], [`codec::Enumeration`], [`codec::User`]). `0` and `false` are real
+//! values for plain numbers and booleans.
 //!
 //! Reading is tolerant (a number where a string was documented, or the other way round, is
 //! accepted); writing is exact.
