@@ -15,3 +15,9 @@ pub mod naming;
 pub mod value;
 
 pub use model::*;
+
+// Generated and derived code names these through `bitrix_schema`, so a user's crate needs no
+// direct dependency on them, and the versions always match the runtime's.
+pub use chrono;
+pub use rust_decimal;
+pub use serde_json;

@@ -462,3 +462,20 @@ fn documented_example_is_canonical() {
     assert_eq!(radio.rust_name.as_deref(), Some("stations"));
     assert_eq!(deal.categories[1].stages[0].id, "C9:NEW");
 }
+
+/// `fixtures/bitrix.toml` is the schema built from the metadata fixtures; other crates'
+/// tests (code generation, derives) start from it. Set `BITRIX_UPDATE_SNAPSHOTS=1` to rewrite
+/// it after an intended change.
+#[test]
+fn fixture_schema_file_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/bitrix.toml");
+    let text = file::render(&schema());
+    if std::env::var_os("BITRIX_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(path, &text).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "fixtures/bitrix.toml is stale; rerun with BITRIX_UPDATE_SNAPSHOTS=1 and review the diff"
+    );
+}
