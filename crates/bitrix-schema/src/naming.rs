@@ -968,10 +968,7 @@ mod tests {
     // -- Real pairs from the fixtures. --
 
     fn fixture(name: &str) -> serde_json::Value {
-        let path = format!(
-            "{}/../../fixtures/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
