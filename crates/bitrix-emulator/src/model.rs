@@ -156,12 +156,17 @@ impl Entity {
         field.camel.as_deref()
     }
 
-    /// Resolves a crm.item field name as a request spells it.
+    /// Resolves a crm.item field name as a request spells it: the camel name, or the item
+    /// upperName (`STAGE_ID`, `ID`), because the portal's crm.item controller converts every
+    /// key to UPPER case before the lookup (so `order: {"ID": "ASC"}`, which clients such as
+    /// fast-bitrix24 send, works). Classic-only names (`DATE_CREATE`) are not item names.
     pub(crate) fn resolve_item(&self, name: &str, original_uf: bool) -> Option<&Field> {
         if original_uf && let Some(f) = self.by_upper(name).filter(|f| f.uf) {
             return Some(f);
         }
-        self.by_camel(name).filter(|f| !(original_uf && f.uf))
+        self.by_camel(name)
+            .filter(|f| !(original_uf && f.uf))
+            .or_else(|| self.by_upper(name).filter(|f| f.camel.is_some()))
     }
 
     fn index(&mut self) {

@@ -214,10 +214,22 @@ async fn filter_operators() {
     .await;
     let via_classic = list(json!({"@ID": [10, 20], "STAGE_ID": "C1:NEW"})).await;
     assert_eq!(ids(&items), via_classic);
+    // The item upperName works too: the portal upper-cases crm.item keys before the lookup.
+    let upper = ok(
+        &emu,
+        "crm.item.list",
+        json!({"entityTypeId": 2, "filter": {"@ID": [10, 20], "STAGE_ID": "C1:NEW"},
+               "order": {"ID": "DESC"}}),
+    )
+    .await;
+    let mut reversed = via_classic.clone();
+    reversed.reverse();
+    assert_eq!(ids(&upper), reversed);
+    // A classic-only name is no crm.item name.
     let (status, body) = call(
         &emu,
         "crm.item.list",
-        json!({"entityTypeId": 2, "filter": {"STAGE_ID": "x"}}),
+        json!({"entityTypeId": 2, "filter": {"DATE_CREATE": "x"}}),
     )
     .await;
     assert_eq!(
