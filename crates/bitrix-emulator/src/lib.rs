@@ -25,7 +25,6 @@ mod generate;
 mod limits;
 mod methods;
 mod model;
-mod naming;
 mod params;
 mod portal;
 mod record;

@@ -13,8 +13,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
-use crate::naming;
 use crate::portal::{Portal, PortalError};
+use bitrix_schema::EntityKind;
+use bitrix_schema::naming;
 
 /// How a field's values are stored and printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +102,15 @@ impl ClassicKind {
             ClassicKind::Deal => 2,
             ClassicKind::Contact => 3,
             ClassicKind::Company => 4,
+        }
+    }
+
+    pub(crate) fn schema_kind(self) -> EntityKind {
+        match self {
+            ClassicKind::Lead => EntityKind::Lead,
+            ClassicKind::Deal => EntityKind::Deal,
+            ClassicKind::Contact => EntityKind::Contact,
+            ClassicKind::Company => EntityKind::Company,
         }
     }
 
@@ -340,7 +350,8 @@ fn build_classic(
             ));
             continue;
         }
-        let wanted_upper = naming::system_item_upper(kind, name).unwrap_or(name.as_str());
+        let wanted_upper =
+            naming::system_item_upper_name(kind.schema_kind(), name).unwrap_or(name.as_str());
         let item = item_fields
             .iter()
             .find(|(_, id)| id.get("upperName").and_then(Value::as_str) == Some(wanted_upper));
