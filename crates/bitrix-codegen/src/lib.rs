@@ -25,6 +25,8 @@
 
 mod emit;
 mod plan;
+pub mod pull;
+pub mod report;
 
 use std::path::{Path, PathBuf};
 
