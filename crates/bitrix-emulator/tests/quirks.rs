@@ -175,6 +175,25 @@ async fn rate_limit_answers_503_then_recovers() {
 }
 
 #[tokio::test]
+async fn limits_off_let_every_request_through() {
+    let emu = builder().quirks(Quirks::none()).start().await.unwrap();
+    for _ in 0..80 {
+        ok(&emu, "crm.status.entity.types", json!({})).await;
+    }
+    let c = emu.counters();
+    assert_eq!((c.refused_rate_limit, c.refused_operating_limit), (0, 0));
+
+    // The default quirks do limit: 50 at once, then 503.
+    let limited = builder().quirks(Quirks::default()).start().await.unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..55 {
+        statuses.push(call(&limited, "crm.status.entity.types", json!({})).await.0);
+    }
+    assert!(statuses[..50].iter().all(|s| *s == 200), "{statuses:?}");
+    assert!(statuses[50..].contains(&503), "{statuses:?}");
+}
+
+#[tokio::test]
 async fn operating_limit_answers_429_per_method() {
     let emu = builder().deals(3).start().await.unwrap();
     let mut q = emu.quirks();
