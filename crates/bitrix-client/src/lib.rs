@@ -1,0 +1,26 @@
+//! An async Bitrix24 REST client for CRM integrations.
+//!
+//! - [`Client`]: webhook or OAuth auth (token refreshed on `expired_token`), JSON POSTs,
+//!   redirects of a moved portal followed as POSTs, a client-side [`RateLimiter`] shaped like
+//!   the portal's, retries with backoff and jitter ([`RetryPolicy`]), `OPERATION_TIME_LIMIT`
+//!   pauses per method.
+//! - Errors ([`Error`], [`ApiError`]) carry the method and the portal's code and
+//!   description; secrets never appear in errors, logs or `Debug`.
+
+mod auth;
+mod client;
+mod error;
+mod response;
+mod retry;
+mod secret;
+mod throttle;
+
+pub use auth::{Auth, OAuth, OnRefresh, TokenPair, Webhook};
+pub use client::{Client, ClientBuilder, Repeat};
+pub use error::{ApiError, Error, ErrorKind, Mismatch, TransportError, TransportKind, VerifyError};
+pub use response::{Response, TimeInfo};
+pub use retry::RetryPolicy;
+pub use secret::{Secret, redact_url};
+pub use throttle::RateLimiter;
+
+pub use bitrix_schema::value::Target;

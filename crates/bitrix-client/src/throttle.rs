@@ -1,0 +1,198 @@
+//! Client-side throttling: a leaky bucket that keeps requests under the portal's own, and the
+//! per-method pauses that `OPERATION_TIME_LIMIT` asks for.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The portal's request bucket, mirrored on the client so that requests wait here instead of
+/// being refused there.
+///
+/// The portal adds one to a counter per HTTP request (a whole batch counts once), drains it
+/// at `drain_per_sec`, and refuses requests above `burst` with 503 `QUERY_LIMIT_EXCEEDED`.
+/// This limiter schedules each request at the earliest time the same bucket would accept
+/// it. Every client (and task) that talks to one portal from one address must share one
+/// limiter, since the portal counts them together:
+///
+/// ```
+/// use std::sync::Arc;
+/// use bitrix_client::RateLimiter;
+///
+/// let shared = Arc::new(RateLimiter::enterprise());
+/// assert_eq!(shared.burst(), 250.0);
+/// ```
+///
+/// The schedule drains 5% slower than the plan, because the portal's bucket is not in step
+/// with ours (its clock, other clients on the same address); the refusals that still happen
+/// are retried.
+#[derive(Debug)]
+pub struct RateLimiter {
+    drain_per_sec: f64,
+    burst: f64,
+    origin: Instant,
+    /// Theoretical arrival time of the next request, in seconds since `origin` (the GCRA
+    /// formulation of a leaky bucket).
+    tat: Mutex<f64>,
+}
+
+const DRAIN_MARGIN: f64 = 0.95;
+
+impl RateLimiter {
+    /// A bucket of `burst` requests that drains `drain_per_sec` per second. Values below the
+    /// smallest meaningful ones (one request, a millionth per second) are raised to them.
+    pub fn new(drain_per_sec: f64, burst: f64) -> Self {
+        let drain_per_sec = if drain_per_sec.is_finite() {
+            drain_per_sec.max(1e-6)
+        } else {
+            1e-6
+        };
+        let burst = if burst.is_finite() {
+            burst.max(1.0)
+        } else {
+            1.0
+        };
+        RateLimiter {
+            drain_per_sec,
+            burst,
+            origin: Instant::now(),
+            tat: Mutex::new(0.0),
+        }
+    }
+
+    /// Cloud plans other than Enterprise: 2 per second, 50 at once.
+    pub fn standard() -> Self {
+        RateLimiter::new(2.0, 50.0)
+    }
+
+    /// Enterprise: 5 per second, 250 at once.
+    pub fn enterprise() -> Self {
+        RateLimiter::new(5.0, 250.0)
+    }
+
+    pub fn drain_per_sec(&self) -> f64 {
+        self.drain_per_sec
+    }
+
+    pub fn burst(&self) -> f64 {
+        self.burst
+    }
+
+    fn interval(&self) -> f64 {
+        1.0 / (self.drain_per_sec * DRAIN_MARGIN)
+    }
+
+    fn now(&self) -> f64 {
+        self.origin.elapsed().as_secs_f64()
+    }
+
+    /// Reserves a place for one request and returns how long to wait before sending it.
+    pub fn reserve(&self) -> Duration {
+        let now = self.now();
+        let t = self.interval();
+        let tolerance = (self.burst - 1.0) * t;
+        let mut tat = self.tat.lock().unwrap_or_else(|p| p.into_inner());
+        let send_at = now.max(*tat - tolerance);
+        *tat = tat.max(send_at) + t;
+        Duration::from_secs_f64((send_at - now).max(0.0))
+    }
+
+    /// Waits until one more request fits.
+    pub async fn acquire(&self) {
+        let wait = self.reserve();
+        if !wait.is_zero() {
+            tracing::trace!(
+                wait_ms = wait.as_millis() as u64,
+                "waiting for the rate limiter"
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// The portal refused a request as over its limit: its bucket is full now, whatever ours
+    /// says, so the next request may go only after one drain interval.
+    pub fn on_refused(&self) {
+        let now = self.now();
+        let t = self.interval();
+        let tolerance = (self.burst - 1.0) * t;
+        let mut tat = self.tat.lock().unwrap_or_else(|p| p.into_inner());
+        *tat = tat.max(now + tolerance + t);
+    }
+}
+
+/// Methods paused by `OPERATION_TIME_LIMIT`, and the last `operating_reset_at` seen per
+/// method (used when a refusal arrives without a `time` block).
+#[derive(Debug, Default)]
+pub(crate) struct OperatingPauses {
+    inner: Mutex<HashMap<String, Instant>>,
+}
+
+impl OperatingPauses {
+    /// How long `method` must still wait.
+    pub(crate) fn remaining(&self, method: &str) -> Duration {
+        let map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(&method.to_ascii_lowercase())
+            .map(|until| until.saturating_duration_since(Instant::now()))
+            .unwrap_or_default()
+    }
+
+    /// Pauses `method` for `wait` from now (a longer pause already set wins).
+    pub(crate) fn pause(&self, method: &str, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = map.entry(method.to_ascii_lowercase()).or_insert(until);
+        if *slot < until {
+            *slot = until;
+        }
+        // Keep the map from growing with long-past pauses.
+        let now = Instant::now();
+        map.retain(|_, until| *until > now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn burst_goes_at_once_then_one_per_interval() {
+        let limiter = RateLimiter::new(10.0, 5.0);
+        let waits: Vec<Duration> = (0..8).map(|_| limiter.reserve()).collect();
+        assert!(waits[..5].iter().all(|w| w.is_zero()), "{waits:?}");
+        let t = 1.0 / (10.0 * DRAIN_MARGIN);
+        for (k, w) in waits[5..].iter().enumerate() {
+            let expected = t * (k as f64 + 1.0);
+            assert!(
+                (w.as_secs_f64() - expected).abs() < 0.01,
+                "request {}: waited {w:?}, expected {expected}",
+                k + 5
+            );
+        }
+    }
+
+    #[test]
+    fn a_refusal_fills_the_bucket() {
+        let limiter = RateLimiter::new(10.0, 50.0);
+        assert!(limiter.reserve().is_zero());
+        limiter.on_refused();
+        let w = limiter.reserve().as_secs_f64();
+        let t = 1.0 / (10.0 * DRAIN_MARGIN);
+        assert!((w - t).abs() < 0.01, "{w}");
+    }
+
+    #[test]
+    fn silly_settings_are_clamped() {
+        let limiter = RateLimiter::new(f64::NAN, 0.0);
+        assert_eq!(limiter.burst(), 1.0);
+        assert!(limiter.drain_per_sec() > 0.0);
+    }
+
+    #[test]
+    fn pauses_are_per_method_and_case_insensitive() {
+        let p = OperatingPauses::default();
+        p.pause("crm.deal.list", Duration::from_secs(30));
+        assert!(p.remaining("CRM.DEAL.LIST") > Duration::from_secs(29));
+        assert!(p.remaining("crm.deal.get").is_zero());
+        p.pause("crm.deal.list", Duration::from_secs(1));
+        assert!(p.remaining("crm.deal.list") > Duration::from_secs(29));
+    }
+}
