@@ -53,7 +53,7 @@ use rng::Rng;
 use server::{RuntimeCfg, Shared, Tokens};
 
 /// Configures and starts an [`Emulator`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EmulatorBuilder {
     portal: Portal,
     seed: u64,
@@ -68,6 +68,25 @@ pub struct EmulatorBuilder {
     utc_offset: FixedOffset,
     token_lifetime: Duration,
     wrong_secret: WrongSecretAnswer,
+}
+
+impl std::fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field("portal", &self.portal)
+            .field("seed", &self.seed)
+            .field("counts", &self.counts)
+            .field("addr", &self.addr)
+            .field("allow_non_loopback", &self.allow_non_loopback)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("user_id", &self.user_id)
+            .field("quirks", &self.quirks)
+            .field("faults", &self.faults)
+            .field("events", &self.events)
+            .field("utc_offset", &self.utc_offset)
+            .field("token_lifetime", &self.token_lifetime)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for EmulatorBuilder {

@@ -107,6 +107,18 @@ pub(crate) fn apply_fields(
                     changed.push(field.key.clone());
                 }
             }
+            Kind::YesNo | Kind::UfBool if matches!(env.style, Style::Item { .. }) => {
+                // The crm.item controller reads a flag as true only for `true`, "true", "y"
+                // and "Y"; everything else, `1` and "1" included, is false.
+                let on = matches!(value, Value::Bool(true))
+                    || matches!(value.as_str(), Some("true" | "y" | "Y"));
+                let stored = match field.kind {
+                    Kind::UfBool => json!(on),
+                    _ => json!(if on { "Y" } else { "N" }),
+                };
+                record.insert(field.key.clone(), stored);
+                changed.push(field.key.clone());
+            }
             _ => {
                 // A list for a single field: the first element counts (EnumType::onBeforeSave).
                 let scalar = match as_list(value) {
@@ -542,7 +554,9 @@ pub(crate) fn item_output(
         let Some(name) = entity.item_name(field, original_uf) else {
             continue;
         };
-        if !(select.all || field.key == "id" || select.names.iter().any(|n| n == name)) {
+        // The controller upper-cases select names, so `TITLE` selects `title` too.
+        let named = select.names.iter().any(|n| n == name || *n == field.upper);
+        if !(select.all || field.key == "id" || named) {
             continue;
         }
         let stored = record.get(&field.key).unwrap_or(&Value::Null);
@@ -916,6 +930,40 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r["ufCrm_1700000008"], json!([]));
+    }
+
+    #[test]
+    fn crm_item_flags_are_true_only_for_the_controller_spellings() {
+        let m = model();
+        let deal = m.classic(ClassicKind::Deal);
+        let style = Style::Item { original_uf: false };
+        for (input, expected) in [
+            (json!("Y"), json!(true)),
+            (json!("true"), json!(true)),
+            (json!(true), json!(true)),
+            (json!("1"), json!(false)),
+            (json!(1), json!(false)),
+            (json!("N"), json!(false)),
+        ] {
+            let mut r = Map::new();
+            let input_fields = json!({"ufCrm_1700000002": input.clone(), "opened": input.clone()});
+            apply(deal, &mut r, input_fields, &Quirks::default(), style, false).unwrap();
+            assert_eq!(r["ufCrm_1700000002"], expected, "{input}");
+            let flag = if expected == json!(true) { "Y" } else { "N" };
+            assert_eq!(r["opened"], json!(flag), "{input}");
+        }
+        // The classic methods read 1 as yes.
+        let mut r = Map::new();
+        apply(
+            deal,
+            &mut r,
+            json!({"UF_CRM_1700000002": 1}),
+            &Quirks::default(),
+            Style::Classic,
+            false,
+        )
+        .unwrap();
+        assert_eq!(r["ufCrm_1700000002"], json!(true));
     }
 
     #[test]

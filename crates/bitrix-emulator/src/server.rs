@@ -57,7 +57,6 @@ pub(crate) struct RuntimeCfg {
     pub(crate) wrong_secret: WrongSecretAnswer,
 }
 
-#[derive(Debug)]
 pub(crate) struct Tokens {
     access: HashMap<String, (Instant, i64)>,
     refresh: HashMap<String, i64>,
@@ -71,6 +70,17 @@ fn token_text(rng: &mut Rng, len: usize) -> String {
     (0..len)
         .map(|_| ALPHABET[rng.below(ALPHABET.len() as u64) as usize] as char)
         .collect()
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access", &self.access.len())
+            .field("refresh", &self.refresh.len())
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .finish()
+    }
 }
 
 impl Tokens {

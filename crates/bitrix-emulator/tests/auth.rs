@@ -201,6 +201,11 @@ async fn secrets_stay_out_of_debug_and_non_loopback_is_refused() {
             && !printed.contains(&emu.oauth_client().client_secret)
     );
     assert!(printed.contains("<redacted>"));
+    let builder_printed = format!("{:?}", builder().secret("buildersecret"));
+    assert!(
+        !builder_printed.contains("buildersecret"),
+        "{builder_printed}"
+    );
 
     let err = Emulator::builder()
         .addr("0.0.0.0:0".parse().unwrap())

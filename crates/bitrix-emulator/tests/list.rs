@@ -78,6 +78,22 @@ async fn select_star_uf_and_multifields() {
         .keys()
         .collect();
     assert_eq!(keys, ["id", "name"]);
+    let upper = ok(
+        &emu,
+        "crm.item.list",
+        json!({"entityTypeId": 3, "select": ["NAME", "LAST_NAME"]}),
+    )
+    .await;
+    let keys: Vec<&String> = upper["result"]["items"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(
+        keys,
+        ["id", "name", "lastName"],
+        "UPPER names select camel fields"
+    );
 }
 
 #[tokio::test]
