@@ -53,7 +53,9 @@ impl Quirks {
 /// `drain_per_sec`, and a request that would lift it above `burst` is refused.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RateLimit {
+    /// How fast the bucket empties, in requests per second.
     pub drain_per_sec: f64,
+    /// How many requests the bucket holds.
     pub burst: f64,
 }
 
@@ -71,7 +73,9 @@ impl Default for RateLimit {
 /// simulated cost per call (its own time would be far below any real budget).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperatingLimit {
+    /// Time a method may use within `window` before it is blocked.
     pub budget: Duration,
+    /// The sliding window the budget applies to.
     pub window: Duration,
     /// Charged for every call of a method.
     pub cost_per_call: Duration,
@@ -95,6 +99,7 @@ impl Default for OperatingLimit {
 /// same seed and the same order of requests give the same faults).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Faults {
+    /// Seed of the per-request fault sequence.
     pub seed: u64,
     /// Share of requests answered with 500 or 503 and an HTML body, not executed.
     pub error_rate: f64,
@@ -109,6 +114,7 @@ pub struct Faults {
 }
 
 impl Faults {
+    /// No faults.
     pub fn none() -> Self {
         Self::default()
     }
@@ -130,6 +136,7 @@ impl Faults {
 /// order, sometimes twice, never retried.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventDelivery {
+    /// Seed of reordering and duplication.
     pub seed: u64,
     /// Wait before sending; events raised within this time are sent as one group.
     pub delay: Duration,

@@ -44,7 +44,9 @@ pub struct CounterSnapshot {
     pub faults_lost_answer: u64,
     /// Requests delayed by injected latency.
     pub faults_latency: u64,
+    /// Event deliveries the handler answered with 2xx.
     pub events_delivered: u64,
+    /// Event deliveries that failed (not retried).
     pub events_failed: u64,
 }
 

@@ -8,22 +8,33 @@ use crate::portal::PortalError;
 /// Why the emulator could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum EmulatorError {
+    /// The listening socket could not be opened.
     #[error("cannot listen on {addr}: {source}; pick a free port or use port 0")]
     Bind {
+        /// The address asked for.
         addr: SocketAddr,
+        /// Why it failed.
         source: std::io::Error,
     },
+    /// A non-loopback address without `allow_non_loopback`.
     #[error(
         "refusing to listen on {addr}: it is not a loopback address; the emulator is for \
          local tests (use 127.0.0.1, or allow it explicitly with allow_non_loopback)"
     )]
-    NonLoopback { addr: SocketAddr },
+    NonLoopback {
+        /// The address asked for.
+        addr: SocketAddr,
+    },
+    /// The portal description cannot be used.
     #[error("portal description is unusable: {0}")]
     Portal(#[from] PortalError),
+    /// SQLite failed.
     #[error("storage error: {0}")]
     Storage(#[from] rusqlite::Error),
+    /// The blocking variant could not start its thread or runtime.
     #[error("cannot start the emulator's runtime thread: {0}")]
     Runtime(std::io::Error),
+    /// The blocking variant's thread ended before it started the server.
     #[error("the emulator thread stopped before it reported its address")]
     ThreadGone,
 }

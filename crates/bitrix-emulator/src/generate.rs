@@ -16,9 +16,13 @@ use crate::rng::Rng;
 /// How many records of each kind to create.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RecordCounts {
+    /// Deals.
     pub deals: usize,
+    /// Leads.
     pub leads: usize,
+    /// Contacts.
     pub contacts: usize,
+    /// Companies.
     pub companies: usize,
     /// Per smart process.
     pub items: usize,

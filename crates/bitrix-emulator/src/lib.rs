@@ -17,6 +17,8 @@
 //! Sync tests and CLIs use [`EmulatorBuilder::start_blocking`], which runs the server on its
 //! own thread.
 
+#![warn(missing_docs)]
+
 mod config;
 mod counters;
 mod error;
@@ -123,21 +125,25 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Deals to generate (both pipelines, all stages).
     pub fn deals(mut self, n: usize) -> Self {
         self.counts.deals = n;
         self
     }
 
+    /// Leads to generate.
     pub fn leads(mut self, n: usize) -> Self {
         self.counts.leads = n;
         self
     }
 
+    /// Contacts to generate (linked to generated companies).
     pub fn contacts(mut self, n: usize) -> Self {
         self.counts.contacts = n;
         self
     }
 
+    /// Companies to generate.
     pub fn companies(mut self, n: usize) -> Self {
         self.counts.companies = n;
         self
@@ -149,6 +155,7 @@ impl EmulatorBuilder {
         self
     }
 
+    /// All record counts at once.
     pub fn records(mut self, counts: RecordCounts) -> Self {
         self.counts = counts;
         self
@@ -161,6 +168,8 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Lets [`addr`](Self::addr) be a non-loopback address. Off by default: the emulator has
+    /// no authentication worth the name and is meant for local tests.
     pub fn allow_non_loopback(mut self, allow: bool) -> Self {
         self.allow_non_loopback = allow;
         self
@@ -178,16 +187,19 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Quirks and limits at start (default: all on, as a real portal).
     pub fn quirks(mut self, quirks: Quirks) -> Self {
         self.quirks = quirks;
         self
     }
 
+    /// Faults at start (default: none).
     pub fn faults(mut self, faults: Faults) -> Self {
         self.faults = faults;
         self
     }
 
+    /// How events reach their handlers (default: 20 ms delay, in order, no duplicates).
     pub fn event_delivery(mut self, events: EventDelivery) -> Self {
         self.events = events;
         self
@@ -350,7 +362,9 @@ fn random_secret() -> String {
 /// OAuth tokens issued by the emulator. Debug hides them.
 #[derive(Clone, PartialEq, Eq)]
 pub struct OAuthTokens {
+    /// Pass as `auth=` with each call to the client endpoint.
     pub access_token: String,
+    /// Exchange at the token endpoint for a new pair (once).
     pub refresh_token: String,
 }
 
@@ -366,7 +380,9 @@ impl std::fmt::Debug for OAuthTokens {
 /// The OAuth application the token endpoint accepts. Debug hides the secret.
 #[derive(Clone, PartialEq, Eq)]
 pub struct OAuthClient {
+    /// `client_id` for the token endpoint.
     pub client_id: String,
+    /// `client_secret` for the token endpoint.
     pub client_secret: String,
 }
 
@@ -397,6 +413,7 @@ impl std::fmt::Debug for Handle {
 }
 
 impl Handle {
+    /// The address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.shared.addr
     }
@@ -427,6 +444,7 @@ impl Handle {
         format!("{}/oauth/token/", self.base_url())
     }
 
+    /// The OAuth application the token endpoint accepts.
     pub fn oauth_client(&self) -> OAuthClient {
         let t = lock(&self.shared.tokens);
         OAuthClient {
@@ -456,18 +474,23 @@ impl Handle {
         self.shared.identity.application_token.clone()
     }
 
+    /// The counters now.
     pub fn counters(&self) -> CounterSnapshot {
         self.shared.counters.snapshot()
     }
 
+    /// Sets every counter to zero.
     pub fn reset_counters(&self) {
         self.shared.counters.reset();
     }
 
+    /// The quirks and limits in force.
     pub fn quirks(&self) -> Quirks {
         lock(&self.shared.cfg).quirks.clone()
     }
 
+    /// Replaces the quirks and limits (the bucket level and operating time used are kept;
+    /// see [`reset_limits`](Self::reset_limits)).
     pub fn set_quirks(&self, quirks: Quirks) {
         lock(&self.shared.cfg).quirks = quirks;
     }
@@ -478,6 +501,7 @@ impl Handle {
         lock(&self.shared.operating).reset();
     }
 
+    /// The fault settings in force.
     pub fn faults(&self) -> Faults {
         lock(&self.shared.cfg).faults.clone()
     }
@@ -529,6 +553,8 @@ impl Deref for Emulator {
 }
 
 impl Emulator {
+    /// A builder with the defaults: the built-in portal, no records, 127.0.0.1 on a free
+    /// port, every quirk on, no faults.
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder::default()
     }
@@ -586,6 +612,7 @@ impl Deref for BlockingEmulator {
 }
 
 impl BlockingEmulator {
+    /// A handle that outlives borrows of the emulator.
     pub fn handle(&self) -> Handle {
         self.handle.clone()
     }

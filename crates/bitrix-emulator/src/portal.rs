@@ -33,25 +33,43 @@ impl std::fmt::Debug for Portal {
 /// Why a portal description could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {
+    /// A file or the directory could not be read.
     #[error("cannot read portal file {path}: {source}; check the --portal directory")]
     Read {
+        /// What was read.
         path: PathBuf,
+        /// Why it failed.
         source: std::io::Error,
     },
+    /// A file is not JSON.
     #[error(
         "portal file {file} is not valid JSON at {file}:{line}:{column}: {message}; \
          fix the file or regenerate it with tools/make_portal.py"
     )]
     Json {
+        /// File name.
         file: String,
+        /// 1-based line.
         line: usize,
+        /// 1-based column.
         column: usize,
+        /// The parser's message.
         message: String,
     },
+    /// A required file is absent.
     #[error("portal file {file} is missing; every portal needs it (see the crate README)")]
-    Missing { file: String },
+    Missing {
+        /// File name.
+        file: String,
+    },
+    /// A file does not have the shape of the real response.
     #[error("portal file {file}: {what}; the file must have the shape of the real response")]
-    Shape { file: String, what: String },
+    Shape {
+        /// File name.
+        file: String,
+        /// What is wrong.
+        what: String,
+    },
 }
 
 macro_rules! embedded {

@@ -33,8 +33,11 @@ const MAX_BODY: usize = 32 * 1024 * 1024;
 /// default: 401 with that body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrongSecretAnswer {
+    /// HTTP status.
     pub status: u16,
+    /// `error` of the body.
     pub code: String,
+    /// `error_description` of the body.
     pub description: String,
 }
 

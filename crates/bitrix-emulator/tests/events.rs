@@ -128,6 +128,27 @@ async fn deal_events_have_the_outgoing_webhook_layout() {
             "auth[{key}] in {keys:?}"
         );
     }
+    // The keys of the form-encoded example come in the same order in ours.
+    let form = std::fs::read_to_string(format!(
+        "{}/../../fixtures/event.ONCRMDEALUPDATE.outgoing-webhook.form.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let example_keys: Vec<String> = form_urlencoded::parse(form.trim().as_bytes())
+        .map(|(k, _)| k.into_owned())
+        .collect();
+    let positions: Vec<usize> = example_keys
+        .iter()
+        .map(|k| {
+            keys.iter()
+                .position(|o| o == k)
+                .unwrap_or_else(|| panic!("{k} missing"))
+        })
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "{example_keys:?} vs {keys:?}"
+    );
     assert_eq!(get(e, "data[FIELDS][ID]"), id.to_string());
     assert_eq!(get(e, "auth[application_token]"), emu.application_token());
     assert!(get(e, "auth[client_endpoint]").starts_with("http://127.0.0.1:"));
