@@ -6,16 +6,21 @@
 //!   pauses per method.
 //! - Errors ([`Error`], [`ApiError`]) carry the method and the portal's code and
 //!   description; secrets never appear in errors, logs or `Debug`.
+//! - [`Batch`]: named commands, chunks of 50, `$result[...]` references, an outcome per
+//!   command, passing failures of single commands retried on their own.
 
 mod auth;
+mod batch;
 mod client;
 mod error;
+mod phpquery;
 mod response;
 mod retry;
 mod secret;
 mod throttle;
 
 pub use auth::{Auth, OAuth, OnRefresh, TokenPair, Webhook};
+pub use batch::{Batch, BatchResults, Command, CommandOutcome, MAX_COMMANDS};
 pub use client::{Client, ClientBuilder, Repeat};
 pub use error::{ApiError, Error, ErrorKind, Mismatch, TransportError, TransportKind, VerifyError};
 pub use response::{Response, TimeInfo};
