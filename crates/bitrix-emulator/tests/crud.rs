@@ -523,3 +523,30 @@ async fn generated_records_are_valid_and_deterministic() {
         }
     }
 }
+
+#[tokio::test]
+async fn contact_id_and_contact_ids_stay_in_step() {
+    let emu = builder().contacts(6).start().await.unwrap();
+    let id = ok(&emu, "crm.deal.add", json!({"fields": {"CONTACT_ID": 3}})).await["result"]
+        .as_i64()
+        .unwrap();
+    let item = ok(&emu, "crm.item.get", json!({"entityTypeId": 2, "id": id})).await;
+    assert_eq!(item["result"]["item"]["contactIds"], json!([3]));
+    let updated = ok(
+        &emu,
+        "crm.item.update",
+        json!({"entityTypeId": 2, "id": id, "fields": {"contactIds": [5, 6]}}),
+    )
+    .await;
+    assert_eq!(updated["result"]["item"]["contactId"], json!(5));
+    let classic = ok(&emu, "crm.deal.get", json!({"id": id})).await;
+    assert_eq!(classic["result"]["CONTACT_ID"], json!("5"));
+    ok(
+        &emu,
+        "crm.deal.update",
+        json!({"id": id, "fields": {"CONTACT_ID": 6}}),
+    )
+    .await;
+    let item = ok(&emu, "crm.item.get", json!({"entityTypeId": 2, "id": id})).await;
+    assert_eq!(item["result"]["item"]["contactIds"], json!([6, 5]));
+}

@@ -150,6 +150,36 @@ fn finalize(
     }
 }
 
+/// Keeps the deprecated single `contactId` and the list `contactIds` in step, as the portal
+/// does: the single link is the first of the list.
+fn sync_contacts(entity: &Entity, record: &mut Map<String, Value>, changed: &[String]) {
+    let (Some(one), Some(many)) = (entity.by_camel("contactId"), entity.by_camel("contactIds"))
+    else {
+        return;
+    };
+    if one.multiple || !many.multiple {
+        return;
+    }
+    if changed.contains(&many.key) {
+        let first = record.get(&many.key).and_then(|v| v.get(0)).cloned();
+        record.insert(one.key.clone(), first.unwrap_or(Value::Null));
+    } else if changed.contains(&one.key) {
+        let list = match record.get(&one.key).cloned() {
+            Some(Value::Null) | None => Vec::new(),
+            Some(id) => {
+                let mut rest: Vec<Value> = record
+                    .get(&many.key)
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                rest.retain(|v| *v != id);
+                std::iter::once(id).chain(rest).collect()
+            }
+        };
+        record.insert(many.key.clone(), Value::Array(list));
+    }
+}
+
 fn fill_flags(entity: &Entity, record: &mut Map<String, Value>) {
     if !entity.has_multifields() {
         return;
@@ -201,7 +231,8 @@ pub(crate) fn insert(
         update: false,
         style,
     };
-    apply_fields(entity, &mut record, fields, &mut env)?;
+    let changed = apply_fields(entity, &mut record, fields, &mut env)?;
+    sync_contacts(entity, &mut record, &changed);
     finalize(model, entity, &mut record, None, ctx);
     fill_flags(entity, &mut record);
     let id = store.insert(etid, &record).map_err(storage_error)?;
@@ -240,7 +271,8 @@ fn update(
         update: true,
         style,
     };
-    apply_fields(entity, &mut record, fields, &mut env)?;
+    let changed = apply_fields(entity, &mut record, fields, &mut env)?;
+    sync_contacts(entity, &mut record, &changed);
     if record != old {
         finalize(model, entity, &mut record, Some(&old), ctx);
         fill_flags(entity, &mut record);
