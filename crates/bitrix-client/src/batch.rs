@@ -455,6 +455,16 @@ impl Client {
         halt: bool,
     ) -> Result<Vec<CommandOutcome>, Error> {
         debug_assert!(commands.len() <= MAX_COMMANDS);
+        // The portal charges operating time to each command's method, not to `batch`.
+        let mut methods: Vec<String> = commands
+            .iter()
+            .map(|c| c.method.to_ascii_lowercase())
+            .collect();
+        methods.sort();
+        methods.dedup();
+        for method in &methods {
+            self.wait_if_paused(method).await?;
+        }
         let cmd: Map<String, Value> = commands
             .iter()
             .map(|c| (c.name.clone(), Value::String(c.encoded())))

@@ -466,7 +466,7 @@ impl Client {
     }
 
     /// Waits out an OPERATION_TIME_LIMIT pause of `method`, or fails when it is too long.
-    async fn wait_if_paused(&self, method: &str) -> Result<(), Error> {
+    pub(crate) async fn wait_if_paused(&self, method: &str) -> Result<(), Error> {
         let wait = self.inner.pauses.remaining(method);
         if wait.is_zero() {
             return Ok(());

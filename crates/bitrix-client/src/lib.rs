@@ -8,11 +8,13 @@
 //!   description; secrets never appear in errors, logs or `Debug`.
 //! - [`Batch`]: named commands, chunks of 50, `$result[...]` references, an outcome per
 //!   command, passing failures of single commands retried on their own.
+//! - [`Client::list`]: full exports by ID cursor without COUNT, many pages per request.
 
 mod auth;
 mod batch;
 mod client;
 mod error;
+mod list;
 mod phpquery;
 mod response;
 mod retry;
@@ -23,6 +25,7 @@ pub use auth::{Auth, OAuth, OnRefresh, TokenPair, Webhook};
 pub use batch::{Batch, BatchResults, Command, CommandOutcome, MAX_COMMANDS};
 pub use client::{Client, ClientBuilder, Repeat};
 pub use error::{ApiError, Error, ErrorKind, Mismatch, TransportError, TransportKind, VerifyError};
+pub use list::{ListSpec, Lister, PAGE_SIZE};
 pub use response::{Response, TimeInfo};
 pub use retry::RetryPolicy;
 pub use secret::{Secret, redact_url};
