@@ -16,6 +16,9 @@ pub mod value;
 
 pub use model::*;
 
+#[cfg(feature = "derive")]
+pub use bitrix_macros::{CrmEntity, CrmEnum};
+
 // Generated and derived code names these through `bitrix_schema`, so a user's crate needs no
 // direct dependency on them, and the versions always match the runtime's.
 pub use chrono;
