@@ -383,6 +383,7 @@ impl Client {
             let sent_at = Instant::now();
             let failure = match self.send(method, params).await {
                 Ok(resp) => {
+                    self.inner.limiter.on_accepted();
                     tracing::debug!(
                         method,
                         attempt,

@@ -25,15 +25,32 @@ use std::time::{Duration, Instant};
 /// The schedule drains 5% slower than the plan, because the portal's bucket is not in step
 /// with ours (its clock, other clients on the same address); the refusals that still happen
 /// are retried.
+///
+/// The limiter also learns from refusals: each one (at most one per quarter second) halves
+/// the rate it schedules, and every accepted request wins back 1% of it, up to the
+/// configured rate. A limiter set higher than the portal allows, or a portal whose bucket
+/// other applications on the same address also fill, thus settles near the real rate instead
+/// of meeting refusal after refusal.
 #[derive(Debug)]
 pub struct RateLimiter {
     drain_per_sec: f64,
     burst: f64,
     origin: Instant,
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
     /// Theoretical arrival time of the next request, in seconds since `origin` (the GCRA
     /// formulation of a leaky bucket).
-    tat: Mutex<f64>,
+    tat: f64,
+    /// Share of the configured rate in use, lowered by refusals.
+    factor: f64,
+    last_decrease: f64,
 }
+
+const MIN_FACTOR: f64 = 1.0 / 1024.0;
+const DECREASE_EVERY: f64 = 0.25;
 
 const DRAIN_MARGIN: f64 = 0.95;
 
@@ -55,7 +72,11 @@ impl RateLimiter {
             drain_per_sec,
             burst,
             origin: Instant::now(),
-            tat: Mutex::new(0.0),
+            state: Mutex::new(State {
+                tat: 0.0,
+                factor: 1.0,
+                last_decrease: f64::NEG_INFINITY,
+            }),
         }
     }
 
@@ -77,8 +98,17 @@ impl RateLimiter {
         self.burst
     }
 
-    fn interval(&self) -> f64 {
-        1.0 / (self.drain_per_sec * DRAIN_MARGIN)
+    /// The rate currently scheduled, after what refusals taught (at most `drain_per_sec`).
+    pub fn current_rate(&self) -> f64 {
+        self.drain_per_sec * self.lock().factor
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn interval(&self, state: &State) -> f64 {
+        1.0 / (self.drain_per_sec * state.factor * DRAIN_MARGIN)
     }
 
     fn now(&self) -> f64 {
@@ -88,12 +118,20 @@ impl RateLimiter {
     /// Reserves a place for one request and returns how long to wait before sending it.
     pub fn reserve(&self) -> Duration {
         let now = self.now();
-        let t = self.interval();
+        let mut state = self.lock();
+        let t = self.interval(&state);
         let tolerance = (self.burst - 1.0) * t;
-        let mut tat = self.tat.lock().unwrap_or_else(|p| p.into_inner());
-        let send_at = now.max(*tat - tolerance);
-        *tat = tat.max(send_at) + t;
+        let send_at = now.max(state.tat - tolerance);
+        state.tat = state.tat.max(send_at) + t;
         Duration::from_secs_f64((send_at - now).max(0.0))
+    }
+
+    /// The portal accepted a request: win back a little of the rate lost to refusals.
+    pub fn on_accepted(&self) {
+        let mut state = self.lock();
+        if state.factor < 1.0 {
+            state.factor = (state.factor * 1.01).min(1.0);
+        }
     }
 
     /// Waits until one more request fits.
@@ -112,10 +150,18 @@ impl RateLimiter {
     /// says, so the next request may go only after one drain interval.
     pub fn on_refused(&self) {
         let now = self.now();
-        let t = self.interval();
+        let mut state = self.lock();
+        if now - state.last_decrease >= DECREASE_EVERY {
+            state.factor = (state.factor / 2.0).max(MIN_FACTOR);
+            state.last_decrease = now;
+            tracing::debug!(
+                rate = self.drain_per_sec * state.factor,
+                "request refused for the rate limit; scheduling fewer requests"
+            );
+        }
+        let t = self.interval(&state);
         let tolerance = (self.burst - 1.0) * t;
-        let mut tat = self.tat.lock().unwrap_or_else(|p| p.into_inner());
-        *tat = tat.max(now + tolerance + t);
+        state.tat = state.tat.max(now + tolerance + t);
     }
 }
 
@@ -170,13 +216,25 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_fills_the_bucket() {
+    fn a_refusal_fills_the_bucket_and_halves_the_rate() {
         let limiter = RateLimiter::new(10.0, 50.0);
         assert!(limiter.reserve().is_zero());
         limiter.on_refused();
+        assert_eq!(limiter.current_rate(), 5.0);
         let w = limiter.reserve().as_secs_f64();
-        let t = 1.0 / (10.0 * DRAIN_MARGIN);
+        let t = 1.0 / (5.0 * DRAIN_MARGIN);
         assert!((w - t).abs() < 0.01, "{w}");
+        // A second refusal right away is the same congestion: no second halving.
+        limiter.on_refused();
+        assert_eq!(limiter.current_rate(), 5.0);
+        for _ in 0..200 {
+            limiter.on_accepted();
+        }
+        assert_eq!(
+            limiter.current_rate(),
+            10.0,
+            "accepted requests win the rate back"
+        );
     }
 
     #[test]
