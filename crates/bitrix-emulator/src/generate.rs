@@ -263,8 +263,8 @@ pub(crate) fn populate(
             contacts: &contacts,
             statuses: &statuses,
         };
+        let entity = db.model.entities[&etid].clone();
         for n in 0..count {
-            let entity = db.model.entities[&etid].clone();
             let fields = fields_for(&mut g, db, &entity, n + 1);
             n_total += 1;
             let ctx = CallCtx {

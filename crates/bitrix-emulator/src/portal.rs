@@ -199,6 +199,29 @@ mod tests {
     }
 
     #[test]
+    fn a_directory_overrides_only_the_files_it_has() {
+        let dir =
+            std::env::temp_dir().join(format!("bitrix-emulator-portal-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let types = r#"{"result": {"types": []}, "total": 0}"#;
+        std::fs::write(dir.join("crm.type.list.json"), types).unwrap();
+        std::fs::write(dir.join("notes.txt"), "ignored").unwrap();
+        let portal = Portal::from_dir(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            portal.result("crm.type.list.json").unwrap()["types"],
+            serde_json::json!([])
+        );
+        assert!(
+            portal.has("crm.deal.fields.json"),
+            "other files come from the default"
+        );
+        assert!(!portal.has("notes.txt"));
+        let missing = Portal::from_dir(dir.join("nope")).unwrap_err();
+        assert!(matches!(missing, PortalError::Read { .. }), "{missing}");
+    }
+
+    #[test]
     fn missing_result_is_a_shape_error() {
         let portal = Portal::default().with_file("x.json", "{\"time\": {}}");
         let err = portal.result("x.json").unwrap_err();
