@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the default portal description in ../portal/ (run by hand, not at build time).
 
-Usage: python3 tools/make_portal.py FIXTURES_DIR
+Usage: python3 tools/make_portal.py FIXTURES_DIR   (from the crate: ../../fixtures)
 
 The system-field parts come from the fixture responses (real example responses from the
 official docs); the custom parts (user fields, pipelines, smart processes) are written here in
