@@ -26,8 +26,8 @@ use std::time::{Duration, Instant};
 /// with ours (its clock, other clients on the same address); the refusals that still happen
 /// are retried.
 ///
-/// The limiter also learns from refusals: each one (at most one per quarter second) halves
-/// the rate it schedules, and every accepted request wins back 1% of it, up to the
+/// The limiter also learns from refusals: each one (at most one per quarter second) cuts
+/// the rate it schedules by 40%, and every accepted request wins back 0.3% of it, up to the
 /// configured rate. A limiter set higher than the portal allows, or a portal whose bucket
 /// other applications on the same address also fill, thus settles near the real rate instead
 /// of meeting refusal after refusal.
@@ -51,6 +51,8 @@ struct State {
 
 const MIN_FACTOR: f64 = 1.0 / 1024.0;
 const DECREASE_EVERY: f64 = 0.25;
+const DECREASE: f64 = 0.6;
+const INCREASE: f64 = 1.003;
 
 const DRAIN_MARGIN: f64 = 0.95;
 
@@ -130,7 +132,7 @@ impl RateLimiter {
     pub fn on_accepted(&self) {
         let mut state = self.lock();
         if state.factor < 1.0 {
-            state.factor = (state.factor * 1.01).min(1.0);
+            state.factor = (state.factor * INCREASE).min(1.0);
         }
     }
 
@@ -152,7 +154,7 @@ impl RateLimiter {
         let now = self.now();
         let mut state = self.lock();
         if now - state.last_decrease >= DECREASE_EVERY {
-            state.factor = (state.factor / 2.0).max(MIN_FACTOR);
+            state.factor = (state.factor * DECREASE).max(MIN_FACTOR);
             state.last_decrease = now;
             tracing::debug!(
                 rate = self.drain_per_sec * state.factor,
@@ -216,18 +218,22 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_fills_the_bucket_and_halves_the_rate() {
+    fn a_refusal_fills_the_bucket_and_lowers_the_rate() {
         let limiter = RateLimiter::new(10.0, 50.0);
         assert!(limiter.reserve().is_zero());
         limiter.on_refused();
-        assert_eq!(limiter.current_rate(), 5.0);
+        assert!((limiter.current_rate() - 6.0).abs() < 1e-9);
         let w = limiter.reserve().as_secs_f64();
-        let t = 1.0 / (5.0 * DRAIN_MARGIN);
+        let t = 1.0 / (6.0 * DRAIN_MARGIN);
         assert!((w - t).abs() < 0.01, "{w}");
-        // A second refusal right away is the same congestion: no second halving.
+        // A second refusal right away is the same congestion: no second cut.
         limiter.on_refused();
-        assert_eq!(limiter.current_rate(), 5.0);
-        for _ in 0..200 {
+        assert!((limiter.current_rate() - 6.0).abs() < 1e-9);
+        for _ in 0..100 {
+            limiter.on_accepted();
+        }
+        assert!(limiter.current_rate() < 9.0, "the rate is won back slowly");
+        for _ in 0..300 {
             limiter.on_accepted();
         }
         assert_eq!(
