@@ -8,6 +8,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::collections::BTreeMap;
+
+use bitrix_codegen::pull::{self, CommandResult, MetadataSource, PullError, PullStats, Selection};
 use bitrix_codegen::report::{self, Format};
 use bitrix_codegen::{Options, generate_code, write_if_changed};
 use bitrix_schema::diff::diff;
@@ -318,11 +321,128 @@ fn parse_kind(name: &str) -> Result<EntityKind, Failure> {
         })
 }
 
-fn pull(_args: PullArgs) -> Outcome {
-    let _ = std::io::stderr().is_terminal();
-    Err(Failure("pull is not available in this build".into()))
+/// The HTTP client as a metadata source for [`pull::pull`].
+struct ClientSource(bitrix_client::Client);
+
+impl MetadataSource for ClientSource {
+    async fn batch(
+        &self,
+        commands: Vec<pull::Command>,
+    ) -> Result<BTreeMap<String, CommandResult>, PullError> {
+        let mut batch = bitrix_client::Batch::new();
+        for c in &commands {
+            batch
+                .push(c.name.as_str(), &c.method, c.params.clone())
+                .map_err(|e| PullError::Portal(e.to_string()))?;
+        }
+        let mut results = self
+            .0
+            .batch(&batch)
+            .await
+            .map_err(|e| PullError::Portal(e.to_string()))?;
+        let mut out = BTreeMap::new();
+        for c in commands {
+            let response = results.take(&c.name).map_err(|e| PullError::Command {
+                method: c.method.clone(),
+                message: e.to_string(),
+            })?;
+            out.insert(
+                c.name,
+                CommandResult {
+                    result: response.result,
+                    total: response.total,
+                    next: response.next,
+                },
+            );
+        }
+        Ok(out)
+    }
 }
 
-fn check(_args: CheckArgs) -> Outcome {
-    Err(Failure("check is not available in this build".into()))
+/// Pulls the live schema of `selection` from the portal behind `webhook`.
+fn pull_live(
+    webhook: Option<String>,
+    selection: &Selection,
+) -> Result<(Schema, PullStats), Failure> {
+    let webhook = webhook.filter(|w| !w.trim().is_empty()).ok_or_else(|| {
+        Failure(
+            "no webhook URL: pass --webhook https://<portal>/rest/<user>/<secret>/ or set \
+             BITRIX_WEBHOOK_URL"
+                .into(),
+        )
+    })?;
+    let auth = bitrix_client::Auth::webhook(webhook.trim())?;
+    let client = bitrix_client::Client::builder(auth).build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))?;
+    let show_progress = std::io::stderr().is_terminal();
+    let progress = |step: &str| {
+        if show_progress {
+            eprintln!("pull: {step}...");
+        }
+    };
+    let source = ClientSource(client);
+    let (schema, stats) = runtime.block_on(pull::pull(&source, selection, progress))?;
+    tracing::info!(
+        requests = stats.requests,
+        commands = stats.commands,
+        "pulled metadata"
+    );
+    Ok((schema, stats))
+}
+
+fn selection_of(names: &[String]) -> Result<Selection, Failure> {
+    Selection::parse(names).map_err(Failure)
+}
+
+fn pull(args: PullArgs) -> Outcome {
+    let selection = selection_of(&args.portal.entity)?;
+    let (schema, stats) = pull_live(args.portal.webhook, &selection)?;
+    let changed = file::write(&args.output, &schema)?;
+    eprintln!(
+        "{} {} ({} entities, {} HTTP requests)",
+        if changed { "wrote" } else { "unchanged:" },
+        args.output.display(),
+        schema.entities.len(),
+        stats.requests
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The entities a committed schema holds, so that `check` compares like with like.
+fn selection_of_schema(schema: &Schema) -> Selection {
+    let mut classic = Vec::new();
+    let mut smart = Vec::new();
+    for entity in &schema.entities {
+        match entity.kind {
+            EntityKind::Smart { entity_type_id, .. } => smart.push(entity_type_id),
+            kind => classic.push(kind),
+        }
+    }
+    Selection::Only { classic, smart }
+}
+
+fn check(args: CheckArgs) -> Outcome {
+    let (committed, text) = read_schema(&args.schema)?;
+    let explicit = args.portal.entity.iter().any(|e| e != "all");
+    let selection = if explicit {
+        selection_of(&args.portal.entity)?
+    } else {
+        selection_of_schema(&committed)
+    };
+    let (live, _) = pull_live(args.portal.webhook, &selection)?;
+    let mut fix = format!("bitrix-codegen pull -o {}", args.schema.display());
+    if explicit {
+        fix.push_str(&format!(" --entity {}", args.portal.entity.join(",")));
+    }
+    Ok(report_drift(
+        &committed,
+        &live,
+        &args.report,
+        &args.schema,
+        &text,
+        &fix,
+    ))
 }

@@ -42,17 +42,27 @@ fn write_edited(dir: &Path, name: &str, edit: impl Fn(String) -> String) -> Stri
 fn help_is_pinned() {
     let mut all = String::new();
     for sub in ["", "pull", "check", "diff", "generate", "name"] {
-        let args: Vec<&str> = [sub, "--help"].into_iter().filter(|a| !a.is_empty()).collect();
+        let args: Vec<&str> = [sub, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
         let out = run(&args);
         assert!(out.status.success());
-        all.push_str(&format!("$ bitrix-codegen {}\n{}\n", args.join(" "), stdout(&out)));
+        all.push_str(&format!(
+            "$ bitrix-codegen {}\n{}\n",
+            args.join(" "),
+            stdout(&out)
+        ));
     }
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/help.txt");
     if std::env::var_os("BITRIX_UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(path, &all).unwrap();
     }
     let pinned = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(pinned == all, "--help output changed; rerun with BITRIX_UPDATE_SNAPSHOTS=1:\n{all}");
+    assert!(
+        pinned == all,
+        "--help output changed; rerun with BITRIX_UPDATE_SNAPSHOTS=1:\n{all}"
+    );
 }
 
 #[test]
@@ -74,14 +84,27 @@ fn diff_exit_codes_tell_drift_from_sameness_and_errors() {
     let out = run(&["diff", FIXTURE_SCHEMA, &additive]);
     assert_eq!(out.status.code(), Some(2));
     let text = stdout(&out);
-    assert!(text.contains("+ deal.UF_CRM_1724077760.items.3190"), "{text}");
-    assert!(text.trim_end().lines().last().unwrap().starts_with("to accept these changes, run: "));
+    assert!(
+        text.contains("+ deal.UF_CRM_1724077760.items.3190"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end()
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("to accept these changes, run: ")
+    );
     let out = run(&["diff", FIXTURE_SCHEMA, &additive, "--allow", "additive"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 
     // A removed field is breaking, also with --allow additive.
     let breaking = write_edited(&dir, "breaking.toml", |t| {
-        t.replacen("[deal.fields.UTM_TERM]\n", "[deal.fields.UTM_TERM_GONE]\n", 1)
+        t.replacen(
+            "[deal.fields.UTM_TERM]\n",
+            "[deal.fields.UTM_TERM_GONE]\n",
+            1,
+        )
     });
     let out = run(&["diff", FIXTURE_SCHEMA, &breaking, "--allow", "additive"]);
     assert_eq!(out.status.code(), Some(2));
@@ -93,10 +116,16 @@ fn diff_exit_codes_tell_drift_from_sameness_and_errors() {
     assert!(stdout(&out).starts_with("::"), "{}", stdout(&out));
 
     // An unreadable file is an error (1), never drift (2).
-    let out = run(&["diff", FIXTURE_SCHEMA, &dir.join("nope.toml").display().to_string()]);
+    let out = run(&[
+        "diff",
+        FIXTURE_SCHEMA,
+        &dir.join("nope.toml").display().to_string(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("nope.toml"), "{}", stderr(&out));
-    let bad = write_edited(&dir, "bad.toml", |t| t.replacen("version = 1", "version = 1\nfoo = 2", 1));
+    let bad = write_edited(&dir, "bad.toml", |t| {
+        t.replacen("version = 1", "version = 1\nfoo = 2", 1)
+    });
     let out = run(&["diff", FIXTURE_SCHEMA, &bad]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("bad.toml:"), "{}", stderr(&out));
@@ -133,11 +162,20 @@ fn name_translates_both_ways() {
     let cases = [
         (vec!["name", "UF_CRM_1721244707107"], "ufCrm_1721244707107"),
         (vec!["name", "ufCrm_1721244707107"], "UF_CRM_1721244707107"),
-        (vec!["name", "UF_CRM_44_1721812760630", "--entity", "smart:1268"], "ufCrm44_1721812760630"),
+        (
+            vec!["name", "UF_CRM_44_1721812760630", "--entity", "smart:1268"],
+            "ufCrm44_1721812760630",
+        ),
         (vec!["name", "DATE_CREATE"], "createdTime"),
         (vec!["name", "stageId", "--entity", "lead"], "STATUS_ID"),
-        (vec!["name", "COMPANY_TYPE", "--entity", "company"], "typeId"),
-        (vec!["name", "UF_CRM_HELLO_WORLD", "--schema", FIXTURE_SCHEMA], "ufCrmHelloWorld"),
+        (
+            vec!["name", "COMPANY_TYPE", "--entity", "company"],
+            "typeId",
+        ),
+        (
+            vec!["name", "UF_CRM_HELLO_WORLD", "--schema", FIXTURE_SCHEMA],
+            "ufCrmHelloWorld",
+        ),
     ];
     for (args, expected) in cases {
         let out = run(&args);
