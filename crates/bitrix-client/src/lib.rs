@@ -9,6 +9,9 @@
 //! - [`Batch`]: named commands, chunks of 50, `$result[...]` references, an outcome per
 //!   command, passing failures of single commands retried on their own.
 //! - [`Client::list`]: full exports by ID cursor without COUNT, many pages per request.
+//! - [`Client::records`]: typed get/list/add/update/delete over generated
+//!   [`CrmEntity`](bitrix_schema::entity::CrmEntity) types in either method family, updates
+//!   verified by re-reading ([`Verify`]), creates safe to repeat ([`Records::add_once`]).
 
 mod auth;
 mod batch;
@@ -16,6 +19,7 @@ mod client;
 mod error;
 mod list;
 mod phpquery;
+mod records;
 mod response;
 mod retry;
 mod secret;
@@ -26,6 +30,7 @@ pub use batch::{Batch, BatchResults, Command, CommandOutcome, MAX_COMMANDS};
 pub use client::{Client, ClientBuilder, Repeat};
 pub use error::{ApiError, Error, ErrorKind, Mismatch, TransportError, TransportKind, VerifyError};
 pub use list::{ListSpec, Lister, PAGE_SIZE};
+pub use records::{Created, Records, TypedLister, Verified, Verify};
 pub use response::{Response, TimeInfo};
 pub use retry::RetryPolicy;
 pub use secret::{Secret, redact_url};

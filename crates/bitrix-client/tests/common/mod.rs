@@ -44,3 +44,5 @@ pub fn builder_for(emu: &Emulator) -> ClientBuilder {
 pub fn client_for(emu: &Emulator) -> Client {
     builder_for(emu).build().expect("client")
 }
+
+pub mod entities;
