@@ -251,13 +251,24 @@ fn slot(
     let upper = field.value.clone();
     let mut ok = true;
     if let Err(e) = naming::validate_field_code(&upper) {
-        errors.at(&field.span, format!("`{upper}` is not a field code: {e}"));
+        let message = match entity.and_then(|en| en.field_by_item_name(&upper)) {
+            Some(f) => format!(
+                "`{upper}` is the crm.item name of `{}`; `field` takes the UPPER name: \
+                 `field = \"{}\"`",
+                f.name, f.name
+            ),
+            None => format!("`{upper}` is not a field code: {e}"),
+        };
+        errors.at(&field.span, message);
         ok = false;
     } else if syn::parse_str::<Ident>(&upper).is_err() || upper == "FIELDS" {
         // The name becomes an associated constant, beside `FIELDS`.
         errors.at(
             &field.span,
-            format!("`{upper}` cannot name this field's constant; a field code starts with a letter and is not `FIELDS`"),
+            format!(
+                "`{upper}` cannot name this field's constant; a field code starts with a \
+                 letter and is not `FIELDS`"
+            ),
         );
         ok = false;
     }
@@ -710,10 +721,14 @@ fn stub(
     slots: &[Slot],
 ) -> TokenStream {
     let errors = errors.to_compile_error();
+    let mut named = std::collections::BTreeSet::new();
     let consts: Vec<TokenStream> = slots
         .iter()
         .filter_map(|s| match s {
-            Slot::Mapped(m) if !matches!(m.access, Access::Multifield(_)) => {
+            // A name mapped twice is an error already; one constant is enough.
+            Slot::Mapped(m)
+                if !matches!(m.access, Access::Multifield(_)) && named.insert(&m.upper) =>
+            {
                 let constant = constant(m);
                 let field_name = field_name_tokens(rt, m);
                 Some(quote!(pub const #constant: #rt::entity::FieldName = #field_name;))

@@ -484,7 +484,7 @@ fn known_items(
             errors.at(
                 &field_at.span,
                 format!(
-                    "`{}` is a `{ty}` field, not {}; {hint}",
+                    "`{}` has schema type `{ty}`, not {}; {hint}",
                     field.name,
                     match mode {
                         Mode::Enum => "an `enumeration`",

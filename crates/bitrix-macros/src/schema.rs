@@ -179,6 +179,30 @@ mod tests {
     }
 
     #[test]
+    fn loading_tracks_the_file_by_its_absolute_path() {
+        // Tests run with CARGO_MANIFEST_DIR set to this crate's directory, as a build does.
+        let lit = LitStr::new("../../fixtures/bitrix.toml", proc_macro2::Span::call_site());
+        let loaded = load(&lit).unwrap_or_else(|e| panic!("{e}"));
+        assert!(loaded.schema.entity(EntityKind::Deal).is_some());
+        assert_eq!(loaded.shown, "../../fixtures/bitrix.toml");
+        let track = loaded.track.to_string();
+        let absolute = format!("{}/../../fixtures/bitrix.toml", env!("CARGO_MANIFEST_DIR"));
+        assert!(track.contains("include_bytes"), "{track}");
+        assert!(track.contains(&format!("{absolute:?}")), "{track}");
+
+        let missing = LitStr::new("no/such/schema.toml", proc_macro2::Span::call_site());
+        let Err(error) = load(&missing) else {
+            panic!("a missing file loaded");
+        };
+        assert!(
+            error
+                .to_string()
+                .starts_with("cannot read the schema file `no/such/schema.toml`: "),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn kinds_by_name() {
         assert_eq!(parse_kind("deal"), Ok(EntityKind::Deal));
         assert_eq!(

@@ -529,8 +529,9 @@ pub fn checked(field: &Field, ty: &Type, codec: Option<CodecSpec>) -> Result<Acc
             "the value"
         };
         return Err(Problem::Type(format!(
-            "`{name}` is a `{}` field; `{}` cannot hold it: {what} should be {} (or name a \
-             codec with `codec = \"...\"` if this type is an alias or has its own codec)",
+            "`{name}` has schema type `{}`; `{}` cannot hold it: {what} should be {} (or \
+             name a codec with `codec = \"...\"` if this type is an alias or has its own \
+             codec)",
             field.ty,
             type_text(ty),
             rule.suggest
@@ -692,7 +693,7 @@ mod tests {
             panic!("String accepted for an enumeration");
         };
         assert!(
-            msg.contains("`UF_CRM_3` is a `enumeration` field; `String`"),
+            msg.contains("`UF_CRM_3` has schema type `enumeration`; `String` cannot"),
             "{msg}"
         );
         let money = field("UF_CRM_4", FieldType::Money, true, false);
