@@ -8,9 +8,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use std::collections::BTreeMap;
-
-use bitrix_codegen::pull::{self, CommandResult, MetadataSource, PullError, PullStats, Selection};
+use bitrix_codegen::pull::{self, PullStats, Selection};
 use bitrix_codegen::report::{self, Format};
 use bitrix_codegen::{Options, generate_code, write_if_changed};
 use bitrix_schema::diff::diff;
@@ -321,44 +319,6 @@ fn parse_kind(name: &str) -> Result<EntityKind, Failure> {
         })
 }
 
-/// The HTTP client as a metadata source for [`pull::pull`].
-struct ClientSource(bitrix_client::Client);
-
-impl MetadataSource for ClientSource {
-    async fn batch(
-        &self,
-        commands: Vec<pull::Command>,
-    ) -> Result<BTreeMap<String, CommandResult>, PullError> {
-        let mut batch = bitrix_client::Batch::new();
-        for c in &commands {
-            batch
-                .push(c.name.as_str(), &c.method, c.params.clone())
-                .map_err(|e| PullError::Portal(e.to_string()))?;
-        }
-        let mut results = self
-            .0
-            .batch(&batch)
-            .await
-            .map_err(|e| PullError::Portal(e.to_string()))?;
-        let mut out = BTreeMap::new();
-        for c in commands {
-            let response = results.take(&c.name).map_err(|e| PullError::Command {
-                method: c.method.clone(),
-                message: e.to_string(),
-            })?;
-            out.insert(
-                c.name,
-                CommandResult {
-                    result: response.result,
-                    total: response.total,
-                    next: response.next,
-                },
-            );
-        }
-        Ok(out)
-    }
-}
-
 /// Pulls the live schema of `selection` from the portal behind `webhook`.
 fn pull_live(
     webhook: Option<String>,
@@ -383,7 +343,7 @@ fn pull_live(
             eprintln!("pull: {step}...");
         }
     };
-    let source = ClientSource(client);
+    let source = pull::ClientSource::new(client);
     let (schema, stats) = runtime.block_on(pull::pull(&source, selection, progress))?;
     tracing::info!(
         requests = stats.requests,

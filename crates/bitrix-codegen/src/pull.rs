@@ -295,6 +295,54 @@ pub async fn pull<S: MetadataSource>(
     Ok((schema, stats))
 }
 
+/// [`bitrix_client::Client`] as a metadata source: each batch of [`pull`] is one
+/// `batch` request through the client, with its throttling and retries.
+#[cfg(feature = "cli")]
+pub struct ClientSource(bitrix_client::Client);
+
+#[cfg(feature = "cli")]
+impl ClientSource {
+    pub fn new(client: bitrix_client::Client) -> Self {
+        ClientSource(client)
+    }
+}
+
+#[cfg(feature = "cli")]
+impl MetadataSource for ClientSource {
+    async fn batch(
+        &self,
+        commands: Vec<Command>,
+    ) -> Result<BTreeMap<String, CommandResult>, PullError> {
+        let mut batch = bitrix_client::Batch::new();
+        for c in &commands {
+            batch
+                .push(c.name.as_str(), &c.method, c.params.clone())
+                .map_err(|e| PullError::Portal(e.to_string()))?;
+        }
+        let mut results = self
+            .0
+            .batch(&batch)
+            .await
+            .map_err(|e| PullError::Portal(e.to_string()))?;
+        let mut out = BTreeMap::new();
+        for c in commands {
+            let response = results.take(&c.name).map_err(|e| PullError::Command {
+                method: c.method.clone(),
+                message: e.to_string(),
+            })?;
+            out.insert(
+                c.name,
+                CommandResult {
+                    result: response.result,
+                    total: response.total,
+                    next: response.next,
+                },
+            );
+        }
+        Ok(out)
+    }
+}
+
 fn command(name: &str, method: &str, params: Value) -> Command {
     Command {
         name: name.to_string(),
