@@ -343,21 +343,17 @@ fn slot(
                 );
             }
             mapped.read_only |= schema_field.read_only;
+            // On a type problem the field is still kept, with its names, for the stub's
+            // constants.
             match types::checked(schema_field, inner, codec) {
                 Ok(access) => mapped.access = access,
-                Err(p) => {
-                    problem(errors, p);
-                    return None;
-                }
+                Err(p) => problem(errors, p),
             }
         }
         _ => {
             match types::unchecked(&mapped.upper, inner, codec) {
                 Ok(access) => mapped.access = access,
-                Err(p) => {
-                    problem(errors, p);
-                    return None;
-                }
+                Err(p) => problem(errors, p),
             }
             if let Some(at) = fa.classic_only.as_ref()
                 && matches!(kind, Some(EntityKind::Smart { .. }))

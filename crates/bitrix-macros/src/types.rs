@@ -488,8 +488,9 @@ pub fn checked(field: &Field, ty: &Type, codec: Option<CodecSpec>) -> Result<Acc
         (_, true) => {
             return Err(Problem::Type(format!(
                 "`{name}` is a multiple field (schema type `{}`, `multiple = true`); `{}` \
-                 holds one value: use `Option<Vec<...>>`",
+                 holds one value: use `Option<Vec<{}>>`",
                 field.ty,
+                type_text(ty),
                 type_text(ty)
             )));
         }

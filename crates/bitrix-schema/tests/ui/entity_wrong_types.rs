@@ -1,7 +1,8 @@
 // Rust types that cannot hold what the schema says the field holds, and a codec that does
-// not fit the field, each reported at the type or the codec.
+// not fit the field, each reported at the type or the codec; uses of the type compile on.
 use bitrix_schema::CrmEntity;
-use bitrix_schema::entity::Extra;
+use bitrix_schema::entity::{CrmEntity as _, Extra};
+use bitrix_schema::value::Target;
 
 #[derive(CrmEntity)]
 #[bitrix(entity = "deal", schema = "bitrix.toml")]
@@ -22,4 +23,7 @@ struct Deal {
     extra: Extra,
 }
 
-fn main() {}
+fn main() {
+    // The constants of fields with the wrong type are still there.
+    let _ = (Deal::UF_CRM_PRICE, Deal::select(Target::Item));
+}
