@@ -168,14 +168,14 @@ impl ClientBuilder {
             Auth::Webhook(w) => AuthState::Webhook {
                 base: RwLock::new(w.base),
             },
-            Auth::OAuth(o) => AuthState::OAuth(OAuthState {
+            Auth::OAuth(o) => AuthState::OAuth(Box::new(OAuthState {
                 endpoint: RwLock::new(o.client_endpoint),
                 token_url: o.token_url,
                 client_id: o.client_id,
                 client_secret: o.client_secret,
                 tokens: tokio::sync::Mutex::new((o.tokens, 0)),
                 on_refresh: o.on_refresh,
-            }),
+            })),
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -208,7 +208,7 @@ struct OAuthState {
 
 enum AuthState {
     Webhook { base: RwLock<Url> },
-    OAuth(OAuthState),
+    OAuth(Box<OAuthState>),
 }
 
 struct Inner {

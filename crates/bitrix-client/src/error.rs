@@ -377,6 +377,9 @@ pub enum Error {
         wait: Duration,
         max: Duration,
     },
+    /// An event post could not be accepted.
+    #[error(transparent)]
+    Event(#[from] crate::events::EventError),
 }
 
 impl Error {

@@ -12,11 +12,14 @@
 //! - [`Client::records`]: typed get/list/add/update/delete over generated
 //!   [`CrmEntity`](bitrix_schema::entity::CrmEntity) types in either method family, updates
 //!   verified by re-reading ([`Verify`]), creates safe to repeat ([`Records::add_once`]).
+//! - Events: [`EventVerifier`] parses and checks event posts, [`Reconciler`] collapses them
+//!   into one "re-read this record" [`Signal`] per record.
 
 mod auth;
 mod batch;
 mod client;
 mod error;
+mod events;
 mod list;
 mod phpquery;
 mod records;
@@ -29,6 +32,10 @@ pub use auth::{Auth, OAuth, OnRefresh, TokenPair, Webhook};
 pub use batch::{Batch, BatchResults, Command, CommandOutcome, MAX_COMMANDS};
 pub use client::{Client, ClientBuilder, Repeat};
 pub use error::{ApiError, Error, ErrorKind, Mismatch, TransportError, TransportKind, VerifyError};
+pub use events::{
+    Action, EntityKey, Event, EventAuth, EventError, EventVerifier, Observed, Reconciler, Signal,
+    parse_event,
+};
 pub use list::{ListSpec, Lister, PAGE_SIZE};
 pub use records::{Created, Records, TypedLister, Verified, Verify};
 pub use response::{Response, TimeInfo};
