@@ -8,6 +8,8 @@ pub mod bitrix {
     include!(concat!(env!("OUT_DIR"), "/bitrix.rs"));
 }
 
+pub mod derived;
+
 use bitrix::{Deal, Delivery};
 use bitrix_schema::entity::CrmEntity;
 use bitrix_schema::serde_json::{Map, Value};
