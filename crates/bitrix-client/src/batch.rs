@@ -490,12 +490,16 @@ impl Client {
             .map(|(i, c)| {
                 let name = c.name.as_str();
                 if let Some(value) = section(result, "result", name, i) {
+                    let time =
+                        section(result, "result_time", name, i).and_then(TimeInfo::from_value);
+                    if let Some(wait) = time.as_ref().and_then(TimeInfo::seconds_until_reset) {
+                        self.saw_reset(&c.method, wait);
+                    }
                     return CommandOutcome::Done(Response {
                         result: value.clone(),
                         total: section(result, "result_total", name, i).and_then(unsigned),
                         next: section(result, "result_next", name, i).and_then(unsigned),
-                        time: section(result, "result_time", name, i)
-                            .and_then(TimeInfo::from_value),
+                        time,
                     });
                 }
                 if let Some(err) = section(result, "result_error", name, i) {

@@ -384,6 +384,9 @@ impl Client {
             let failure = match self.send(method, params).await {
                 Ok(resp) => {
                     self.inner.limiter.on_accepted();
+                    if let Some(wait) = resp.time.as_ref().and_then(TimeInfo::seconds_until_reset) {
+                        self.saw_reset(method, wait);
+                    }
                     tracing::debug!(
                         method,
                         attempt,
@@ -417,11 +420,7 @@ impl Client {
                             Some(policy.backoff(attempt, &self.inner.jitter))
                         }
                         ErrorKind::OperationTimeLimit => {
-                            let wait = time
-                                .as_ref()
-                                .and_then(TimeInfo::seconds_until_reset)
-                                .map(Duration::from_secs_f64)
-                                .unwrap_or_else(|| policy.backoff(attempt, &self.inner.jitter));
+                            let wait = self.operating_wait(method, time.as_ref(), attempt);
                             tracing::warn!(
                                 method,
                                 wait_ms = wait.as_millis() as u64,
@@ -484,12 +483,26 @@ impl Client {
         Ok(())
     }
 
+    /// How long an OPERATION_TIME_LIMIT refusal of `method` asks to wait: until the
+    /// `operating_reset_at` of the refusal, else of the method's last answer, else a backoff.
+    fn operating_wait(&self, method: &str, time: Option<&TimeInfo>, attempt: u32) -> Duration {
+        time.and_then(TimeInfo::seconds_until_reset)
+            .map(Duration::from_secs_f64)
+            .or_else(|| self.inner.pauses.known_reset(method))
+            .unwrap_or_else(|| self.inner.retry.backoff(attempt, &self.inner.jitter))
+    }
+
+    /// Remembers a successful answer's `operating_reset_at` for `method` (seconds ahead).
+    pub(crate) fn saw_reset(&self, method: &str, seconds: f64) {
+        if seconds.is_finite() {
+            let wait = Duration::from_secs_f64(seconds.clamp(0.0, 86_400.0));
+            self.inner.pauses.saw_reset(method, wait);
+        }
+    }
+
     /// Pauses `method` as an OPERATION_TIME_LIMIT answer asks (used for batch commands).
     pub(crate) fn pause_method(&self, method: &str, time: Option<&TimeInfo>, attempt: u32) {
-        let wait = time
-            .and_then(TimeInfo::seconds_until_reset)
-            .map(Duration::from_secs_f64)
-            .unwrap_or_else(|| self.inner.retry.backoff(attempt, &self.inner.jitter));
+        let wait = self.operating_wait(method, time, attempt);
         self.inner.pauses.pause(method, wait);
     }
 

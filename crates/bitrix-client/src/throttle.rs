@@ -171,29 +171,60 @@ impl RateLimiter {
 /// method (used when a refusal arrives without a `time` block).
 #[derive(Debug, Default)]
 pub(crate) struct OperatingPauses {
-    inner: Mutex<HashMap<String, Instant>>,
+    inner: Mutex<Pauses>,
+}
+
+#[derive(Debug, Default)]
+struct Pauses {
+    until: HashMap<String, Instant>,
+    last_reset: HashMap<String, Instant>,
 }
 
 impl OperatingPauses {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pauses> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// How long `method` must still wait.
     pub(crate) fn remaining(&self, method: &str) -> Duration {
-        let map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(&method.to_ascii_lowercase())
+        self.lock()
+            .until
+            .get(&method.to_ascii_lowercase())
             .map(|until| until.saturating_duration_since(Instant::now()))
             .unwrap_or_default()
     }
 
     /// Pauses `method` for `wait` from now (a longer pause already set wins).
     pub(crate) fn pause(&self, method: &str, wait: Duration) {
-        let until = Instant::now() + wait;
-        let mut map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let slot = map.entry(method.to_ascii_lowercase()).or_insert(until);
-        if *slot < until {
-            *slot = until;
+        let now = Instant::now();
+        let mut pauses = self.lock();
+        let slot = pauses
+            .until
+            .entry(method.to_ascii_lowercase())
+            .or_insert(now + wait);
+        if *slot < now + wait {
+            *slot = now + wait;
         }
         // Keep the map from growing with long-past pauses.
+        pauses.until.retain(|_, until| *until > now);
+    }
+
+    /// Remembers when `method`'s oldest operating-time charge leaves the window, from a
+    /// successful answer's `time` block.
+    pub(crate) fn saw_reset(&self, method: &str, in_: Duration) {
         let now = Instant::now();
-        map.retain(|_, until| *until > now);
+        let mut pauses = self.lock();
+        pauses
+            .last_reset
+            .insert(method.to_ascii_lowercase(), now + in_);
+        pauses.last_reset.retain(|_, at| *at > now);
+    }
+
+    /// The wait until the last `operating_reset_at` seen for `method`, if still ahead.
+    pub(crate) fn known_reset(&self, method: &str) -> Option<Duration> {
+        let at = *self.lock().last_reset.get(&method.to_ascii_lowercase())?;
+        let wait = at.saturating_duration_since(Instant::now());
+        (!wait.is_zero()).then_some(wait)
     }
 }
 
@@ -258,5 +289,17 @@ mod tests {
         assert!(p.remaining("crm.deal.get").is_zero());
         p.pause("crm.deal.list", Duration::from_secs(1));
         assert!(p.remaining("crm.deal.list") > Duration::from_secs(29));
+    }
+
+    #[test]
+    fn the_last_reset_seen_is_kept_per_method() {
+        let p = OperatingPauses::default();
+        assert_eq!(p.known_reset("crm.deal.list"), None);
+        p.saw_reset("crm.deal.list", Duration::from_secs(120));
+        let wait = p.known_reset("CRM.DEAL.LIST").unwrap();
+        assert!(wait > Duration::from_secs(119) && wait <= Duration::from_secs(120));
+        assert_eq!(p.known_reset("crm.deal.get"), None);
+        p.saw_reset("crm.deal.get", Duration::ZERO);
+        assert_eq!(p.known_reset("crm.deal.get"), None);
     }
 }
