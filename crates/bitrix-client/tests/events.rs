@@ -14,6 +14,8 @@ use tokio::net::TcpListener;
 
 use common::{client_for, portal};
 
+const OK: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+
 /// A minimal HTTP handler on 127.0.0.1 that keeps each request body and answers 200.
 async fn handler() -> (String, Arc<Mutex<Vec<Vec<u8>>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -49,9 +51,7 @@ async fn handler() -> (String, Arc<Mutex<Vec<Vec<u8>>>>) {
                     if buf.len() >= head_end + 4 + len {
                         let body = buf[head_end + 4..head_end + 4 + len].to_vec();
                         sink.lock().unwrap().push(body);
-                        let _ = stream
-                            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-                            .await;
+                        let _ = stream.write_all(OK).await;
                         return;
                     }
                 }
