@@ -405,7 +405,7 @@ impl Emitter<'_> {
                 Some(name) => plain(quote!(#name), "status ID"),
                 None => plain(quote!(::std::string::String), "status ID"),
             },
-            FieldType::Crm => match single_link_target(field) {
+            FieldType::Crm => match field.single_link_target() {
                 Some(etid) => with(
                     quote!(#rt::value::CrmRef),
                     quote!(#rt::value::codec::CrmLinkOf<#etid>),
@@ -784,24 +784,6 @@ fn entity_doc(entity: &Entity) -> String {
             classic,
             classic.classic_name().unwrap_or_default()
         ),
-    }
-}
-
-/// The `entityTypeId` of a `crm` user field's only target kind, when it has exactly one.
-fn single_link_target(field: &Field) -> Option<u32> {
-    let link = field.link.as_ref()?;
-    let [target] = link.targets.as_slice() else {
-        return None;
-    };
-    match target.as_str() {
-        "LEAD" => Some(1),
-        "DEAL" => Some(2),
-        "CONTACT" => Some(3),
-        "COMPANY" => Some(4),
-        "QUOTE" => Some(7),
-        "ORDER" => Some(14),
-        "SMART_INVOICE" => Some(31),
-        other => other.strip_prefix("DYNAMIC_")?.parse().ok(),
     }
 }
 

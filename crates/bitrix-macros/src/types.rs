@@ -402,7 +402,7 @@ fn rule(field: &Field) -> Rule {
         FieldType::Crm => Rule {
             accepts: |c| *c == Class::CrmRef,
             suggest: "`bitrix_schema::value::CrmRef`",
-            codec: match single_link_target(field) {
+            codec: match field.single_link_target() {
                 Some(etid) => Generated::Always(C::CrmLinkOf(etid)),
                 None => Generated::Own,
             },
@@ -434,24 +434,6 @@ fn rule(field: &Field) -> Rule {
             codec: Generated::Own,
             codecs: None,
         },
-    }
-}
-
-/// The `entityTypeId` of a `crm` user field's only target kind, as the generator reads it.
-fn single_link_target(field: &Field) -> Option<u32> {
-    let link = field.link.as_ref()?;
-    let [target] = link.targets.as_slice() else {
-        return None;
-    };
-    match target.as_str() {
-        "LEAD" => Some(1),
-        "DEAL" => Some(2),
-        "CONTACT" => Some(3),
-        "COMPANY" => Some(4),
-        "QUOTE" => Some(7),
-        "ORDER" => Some(14),
-        "SMART_INVOICE" => Some(31),
-        other => other.strip_prefix("DYNAMIC_")?.parse().ok(),
     }
 }
 

@@ -261,6 +261,26 @@ pub struct Field {
 }
 
 impl Field {
+    /// The `entityTypeId` of a `crm` user field's only target kind, when its settings enable
+    /// exactly one: such fields are reported to hold bare IDs (`"12"`) instead of prefixed
+    /// links (`D_12`), so readers need to know the kind.
+    pub fn single_link_target(&self) -> Option<u32> {
+        let link = self.link.as_ref()?;
+        let [target] = link.targets.as_slice() else {
+            return None;
+        };
+        match target.as_str() {
+            "LEAD" => Some(1),
+            "DEAL" => Some(2),
+            "CONTACT" => Some(3),
+            "COMPANY" => Some(4),
+            "QUOTE" => Some(7),
+            "ORDER" => Some(14),
+            "SMART_INVOICE" => Some(31),
+            other => other.strip_prefix("DYNAMIC_")?.parse().ok(),
+        }
+    }
+
     /// Whether this field is the pipeline stage field whose values depend on the category.
     pub fn is_stage(&self) -> bool {
         self.ty == FieldType::CrmStatus
@@ -436,6 +456,23 @@ impl fmt::Display for FieldType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn single_link_target_needs_exactly_one_kind() {
+        let link = |targets: &[&str]| Field {
+            ty: FieldType::Crm,
+            link: Some(LinkSettings {
+                targets: targets.iter().map(|t| t.to_string()).collect(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(link(&["COMPANY"]).single_link_target(), Some(4));
+        assert_eq!(link(&["DYNAMIC_156"]).single_link_target(), Some(156));
+        assert_eq!(link(&["COMPANY", "DEAL"]).single_link_target(), None);
+        assert_eq!(link(&["SOMETHING"]).single_link_target(), None);
+        assert_eq!(Field::default().single_link_target(), None);
+    }
 
     #[test]
     fn unknown_type_is_kept_verbatim() {
