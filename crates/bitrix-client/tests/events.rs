@@ -3,63 +3,14 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bitrix_client::{EntityKey, Error, ErrorKind, EventError, EventVerifier, Observed, Reconciler};
 use bitrix_emulator::EventDelivery;
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
+use common::scripted::{Reply, serve};
 use common::{client_for, portal};
-
-const OK: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
-
-/// A minimal HTTP handler on 127.0.0.1 that keeps each request body and answers 200.
-async fn handler() -> (String, Arc<Mutex<Vec<Vec<u8>>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let bodies: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
-    let sink = bodies.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
-                return;
-            };
-            let sink = sink.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                loop {
-                    let Ok(n) = stream.read(&mut chunk).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    let Some(head_end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
-                        continue;
-                    };
-                    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-                    let len: usize = head
-                        .lines()
-                        .find_map(|l| l.strip_prefix("content-length:"))
-                        .and_then(|v| v.trim().parse().ok())
-                        .unwrap_or(0);
-                    if buf.len() >= head_end + 4 + len {
-                        let body = buf[head_end + 4..head_end + 4 + len].to_vec();
-                        sink.lock().unwrap().push(body);
-                        let _ = stream.write_all(OK).await;
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (url, bodies)
-}
 
 #[tokio::test]
 async fn delivered_events_verify_and_collapse_into_one_re_read_per_record() {
@@ -72,7 +23,8 @@ async fn delivered_events_verify_and_collapse_into_one_re_read_per_record() {
         timeout: Duration::from_secs(5),
     });
     let client = client_for(&emu);
-    let (url, bodies) = handler().await;
+    let (addr, log) = serve(vec![], Reply::json(200, "")).await;
+    let url = format!("http://{addr}/hook");
     for event in ["ONCRMDEALUPDATE", "ONCRMDEALDELETE"] {
         client
             .call("event.bind", json!({"event": event, "handler": url}))
@@ -103,14 +55,14 @@ async fn delivered_events_verify_and_collapse_into_one_re_read_per_record() {
     let (mut seen, mut quiet_since) = (0, Instant::now());
     while Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        let now = bodies.lock().unwrap().len();
+        let now = log.lock().unwrap().len();
         if now != seen {
             (seen, quiet_since) = (now, Instant::now());
         } else if now >= expected_events && quiet_since.elapsed() > Duration::from_millis(400) {
             break;
         }
     }
-    let bodies = bodies.lock().unwrap().clone();
+    let bodies: Vec<Vec<u8>> = log.lock().unwrap().iter().map(|s| s.body.clone()).collect();
     assert!(
         bodies.len() > expected_events,
         "duplicates expected: {}",

@@ -46,3 +46,4 @@ pub fn client_for(emu: &Emulator) -> Client {
 }
 
 pub mod entities;
+pub mod scripted;
