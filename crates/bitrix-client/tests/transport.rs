@@ -307,3 +307,47 @@ async fn operation_time_limit_pauses_only_that_method() {
         "the client should wait, not hammer: {refused} refusals"
     );
 }
+
+#[tokio::test]
+async fn slow_answers_time_out_and_reads_are_retried() {
+    let emu = portal().deals(3).start().await.unwrap();
+    let client = common::builder_for(&emu)
+        .timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
+    emu.set_faults(Faults {
+        seed: 8,
+        latency_jitter: Duration::from_millis(300),
+        ..Faults::none()
+    });
+    for id in 1..=3 {
+        let deal = client
+            .call("crm.deal.get", json!({"id": id}))
+            .await
+            .unwrap();
+        assert_eq!(deal.result["ID"], json!(id.to_string()));
+    }
+    let requests = emu.counters().http_requests;
+    assert!(
+        requests > 3,
+        "some requests should have timed out: {requests}"
+    );
+
+    // A create that timed out is not sent again: it may have been carried out.
+    emu.set_faults(Faults {
+        latency: Duration::from_millis(400),
+        ..Faults::none()
+    });
+    let err = client
+        .call("crm.deal.add", json!({"fields": {"TITLE": "slow"}}))
+        .await
+        .unwrap_err();
+    let bitrix_client::Error::Transport(t) = &err else {
+        panic!("{err}");
+    };
+    assert_eq!(
+        (t.kind, t.attempts),
+        (bitrix_client::TransportKind::Timeout, 1)
+    );
+    assert!(err.maybe_executed());
+}
