@@ -242,3 +242,79 @@ fn a_wrong_secret_is_an_error_without_the_secret() {
     assert!(text(&out.stderr).contains("BITRIX_WEBHOOK_URL"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_enumeration_item_removed_on_the_portal_is_breaking_drift() {
+    let emu = emulator(Portal::default());
+    let dir = temp_dir("item");
+    let schema = dir.join("bitrix.toml").display().to_string();
+    assert!(pull_into(&emu, &schema).status.success());
+
+    // The same portal whose "Delivery" list lost its option 46, in every view the portal
+    // gives of the list: both field lists, the user-field list and userfieldconfig.
+    let removed = 46;
+    let mut portal = Portal::default();
+    for name in [
+        "crm.deal.fields.json",
+        "crm.item.fields.2.json",
+        "crm.deal.userfield.list.json",
+        "userfieldconfig.list.json",
+    ] {
+        let path = format!(
+            "{}/../bitrix-emulator/portal/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert!(drop_item(&mut doc, removed), "{name} lists item {removed}");
+        portal = portal.with_file(name, doc.to_string());
+    }
+    let changed = emulator(portal);
+
+    let out = run(&["check", &schema, "--webhook", &changed.webhook_url()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    let expected = format!("- deal.UF_CRM_DELIVERY.items.{removed}");
+    assert!(report.contains(&expected), "{report}");
+    assert!(report.contains("[breaking]"), "{report}");
+    let out = run(&[
+        "check",
+        &schema,
+        "--webhook",
+        &changed.webhook_url(),
+        "--format",
+        "github",
+    ]);
+    let first = text(&out.stdout).lines().next().unwrap().to_string();
+    assert!(first.starts_with("::error file="), "{first}");
+    drop(emu);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Removes enumeration item `id` wherever a list of items (`items`, `LIST`, `enum`) holds it.
+fn drop_item(value: &mut serde_json::Value, id: u64) -> bool {
+    let is_item = |v: &serde_json::Value| {
+        let item_id = v.get("ID").or_else(|| v.get("id"));
+        item_id.is_some_and(|x| x == &json!(id) || x == &json!(id.to_string()))
+            && (v.get("VALUE").is_some() || v.get("value").is_some())
+    };
+    match value {
+        serde_json::Value::Array(list) => {
+            let before = list.len();
+            list.retain(|v| !is_item(v));
+            let mut found = list.len() != before;
+            for v in list.iter_mut() {
+                found |= drop_item(v, id);
+            }
+            found
+        }
+        serde_json::Value::Object(map) => {
+            let mut found = false;
+            for v in map.values_mut() {
+                found |= drop_item(v, id);
+            }
+            found
+        }
+        _ => false,
+    }
+}
