@@ -147,12 +147,21 @@ type Outcome = Result<ExitCode, Failure>;
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("BITRIX_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
         )
         .init();
-    let cli = Cli::parse();
+    // clap exits with 2 on a usage error, the code that means drift here: a typo in a CI job
+    // must fail as an error (1), not as drift.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
+        }
+    };
     let outcome = match cli.command {
         Command::Pull(args) => pull(args),
         Command::Check(args) => check(args),
@@ -240,15 +249,20 @@ fn generate(args: GenerateArgs) -> Outcome {
     };
     let code = generate_code(&schema, &options)?;
     if args.check {
-        let current = std::fs::read_to_string(&args.output).unwrap_or_default();
-        if current == code {
-            return Ok(ExitCode::SUCCESS);
+        let current = match std::fs::read_to_string(&args.output) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Failure(format!("{}: {e}", args.output.display()))),
+        };
+        match current {
+            Some(text) if text == code => return Ok(ExitCode::SUCCESS),
+            Some(_) => eprintln!(
+                "{} is stale: it differs from what {} generates",
+                args.output.display(),
+                args.schema.display()
+            ),
+            None => eprintln!("{} does not exist", args.output.display()),
         }
-        eprintln!(
-            "{} is stale: it differs from what {} generates",
-            args.output.display(),
-            args.schema.display()
-        );
         let mut regenerate = format!(
             "bitrix-codegen generate {} -o {}",
             args.schema.display(),
@@ -288,7 +302,26 @@ fn name(args: NameArgs) -> Outcome {
         table = naming::NameTable::from_schema_entity(entity);
     }
     let name = args.name.trim();
-    let converted = if name.chars().any(|c| c.is_ascii_lowercase()) {
+    let camel = name.chars().any(|c| c.is_ascii_lowercase());
+    if camel {
+        let valid = name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(Failure(format!(
+                "`{name}` is not a crm.item field name: those start with a lowercase letter \
+                 and hold only ASCII letters, digits and `_` (e.g. ufCrm_1721244707107)"
+            )));
+        }
+    } else {
+        naming::validate_field_code(name)
+            .map_err(|e| Failure(format!("`{name}` is not a field code: {e}")))?;
+        if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return Err(Failure(format!(
+                "`{name}` is not a field code: codes start with a letter (e.g. UF_CRM_1721244707107)"
+            )));
+        }
+    }
+    let converted = if camel {
         table.to_classic(name)
     } else {
         table.to_item(name)
@@ -359,7 +392,15 @@ fn selection_of(names: &[String]) -> Result<Selection, Failure> {
 
 fn pull(args: PullArgs) -> Outcome {
     let selection = selection_of(&args.portal.entity)?;
-    let (schema, stats) = pull_live(args.portal.webhook, &selection)?;
+    let (fresh, stats) = pull_live(args.portal.webhook, &selection)?;
+    // With --entity, only those entities are refreshed; the rest of an existing file stays.
+    let schema = match std::fs::read_to_string(&args.output) {
+        Ok(text) if selection != Selection::All => {
+            let existing = file::parse(&text, &args.output.display().to_string())?;
+            pull::merge_pulled(&existing, &fresh, &selection)
+        }
+        _ => fresh,
+    };
     let changed = file::write(&args.output, &schema)?;
     eprintln!(
         "{} {} ({} entities, {} HTTP requests)",
@@ -397,6 +438,7 @@ fn check(args: CheckArgs) -> Outcome {
     if explicit {
         fix.push_str(&format!(" --entity {}", args.portal.entity.join(",")));
     }
+    let committed = pull::restrict(&committed, &selection);
     Ok(report_drift(
         &committed,
         &live,

@@ -110,6 +110,17 @@ impl Selection {
         Ok(Selection::Only { classic, smart })
     }
 
+    /// Whether the selection covers this entity.
+    pub fn contains(&self, kind: EntityKind) -> bool {
+        match (self, kind) {
+            (Selection::All, _) => true,
+            (Selection::Only { smart, .. }, EntityKind::Smart { entity_type_id, .. }) => {
+                smart.contains(&entity_type_id)
+            }
+            (Selection::Only { classic, .. }, kind) => classic.contains(&kind),
+        }
+    }
+
     fn classic(&self) -> Vec<EntityKind> {
         match self {
             Selection::All => EntityKind::CLASSIC.to_vec(),
@@ -341,6 +352,42 @@ impl MetadataSource for ClientSource {
         }
         Ok(out)
     }
+}
+
+/// The part of `schema` a selection covers: its entities and the status lists their fields
+/// point at. A check of some entities compares this part of the committed file only.
+pub fn restrict(schema: &Schema, selection: &Selection) -> Schema {
+    let mut out = schema.clone();
+    out.entities.retain(|e| selection.contains(e.kind));
+    drop_unreferenced_lists(&mut out);
+    out
+}
+
+/// `existing` with the entities `selection` covers replaced by their `fresh` versions: a pull
+/// of some entities refreshes those and leaves the rest of the file alone.
+pub fn merge_pulled(existing: &Schema, fresh: &Schema, selection: &Selection) -> Schema {
+    if *selection == Selection::All {
+        return fresh.clone();
+    }
+    let mut out = existing.clone();
+    out.entities.retain(|e| !selection.contains(e.kind));
+    out.entities.extend(fresh.entities.iter().cloned());
+    for (id, list) in &fresh.status_lists {
+        out.status_lists.insert(id.clone(), list.clone());
+    }
+    drop_unreferenced_lists(&mut out);
+    out.normalize();
+    out
+}
+
+fn drop_unreferenced_lists(schema: &mut Schema) {
+    let used: std::collections::BTreeSet<String> = schema
+        .entities
+        .iter()
+        .flat_map(|e| e.fields.iter())
+        .filter_map(|f| f.status_type.clone())
+        .collect();
+    schema.status_lists.retain(|id, _| used.contains(id));
 }
 
 fn command(name: &str, method: &str, params: Value) -> Command {

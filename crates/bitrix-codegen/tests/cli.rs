@@ -186,3 +186,31 @@ fn name_translates_both_ways() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("`deals` is not an entity"));
 }
+
+#[test]
+fn usage_errors_exit_1_never_the_drift_code() {
+    for args in [
+        vec!["chekc"],
+        vec![],
+        vec!["diff", FIXTURE_SCHEMA],
+        vec!["diff", FIXTURE_SCHEMA, FIXTURE_SCHEMA, "--format", "githb"],
+        vec!["generate", FIXTURE_SCHEMA, "--check"],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(run(&["--version"]).status.code(), Some(0));
+}
+
+#[test]
+fn name_refuses_what_is_not_a_field_name() {
+    for bad in ["", "__", "hello world", "UF_", "UF_CRM_ПРИВЕТ", "ufCrm-1"] {
+        let out = run(&["name", bad]);
+        assert_eq!(out.status.code(), Some(1), "{bad:?}: {}", stdout(&out));
+        assert!(
+            stderr(&out).starts_with("error: "),
+            "{bad:?}: {}",
+            stderr(&out)
+        );
+    }
+}

@@ -89,6 +89,44 @@ fn pull_keeps_the_users_edits() {
 }
 
 #[test]
+fn entity_options_narrow_check_and_pull_without_losing_the_rest() {
+    let emu = emulator(Portal::default());
+    let dir = temp_dir("narrow");
+    let schema = dir.join("bitrix.toml").display().to_string();
+    assert!(pull_into(&emu, &schema).status.success());
+    let edited = std::fs::read_to_string(&schema).unwrap().replacen(
+        "[deal.fields.UF_CRM_DELIVERY]\n",
+        "[deal.fields.UF_CRM_DELIVERY]\nrust_name = \"shipping\"\n",
+        1,
+    );
+    std::fs::write(&schema, &edited).unwrap();
+
+    // Checking leads alone compares leads alone.
+    let out = run(&[
+        "check",
+        &schema,
+        "--webhook",
+        &emu.webhook_url(),
+        "--entity",
+        "lead",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    // Pulling leads alone refreshes leads and keeps deals, smart processes and edits.
+    let out = run(&[
+        "pull",
+        "--webhook",
+        &emu.webhook_url(),
+        "--entity",
+        "lead",
+        "-o",
+        &schema,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&schema).unwrap(), edited);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_field_added_on_the_portal_is_additive_drift() {
     let emu = emulator(Portal::default());
     let dir = temp_dir("added");
