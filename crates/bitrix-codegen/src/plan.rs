@@ -152,14 +152,15 @@ pub fn plan(schema: &Schema, entities: &[&Entity]) -> Plan {
         }
         if plan.stages.len() > 1 {
             plan.stage_enum = Some(types.claim(&format!("{}Stage", plan.name), "Stage"));
-            let wrappers: Vec<String> = entity
+            let wrappers: Vec<(String, bool)> = entity
                 .categories
                 .iter()
                 .map(|c| {
-                    ident::sanitize_type_ident(
+                    let name = ident::sanitize_type_ident(
                         &ident::to_upper_camel(&category_suffix(c)),
                         &format!("Pipeline{}", c.id),
-                    )
+                    );
+                    (name, false)
                 })
                 .collect();
             for (stage, name) in plan.stages.iter_mut().zip(with_unknown(wrappers)) {
@@ -258,17 +259,20 @@ fn plan_fields(entity: &Entity) -> Vec<FieldPlan> {
         .enumerate()
         .filter(|(_, f)| !f.skip)
         .collect();
-    let candidates: Vec<String> = kept
-        .iter()
-        .map(|(_, f)| {
-            let base = f.rust_name.clone().unwrap_or_else(|| field_base_name(f));
-            ident::sanitize_field_ident(&base, &ident::to_snake(&f.name))
-        })
-        .collect();
+    let candidates = kept.iter().map(|(_, f)| match &f.rust_name {
+        Some(user) => (user.clone(), true),
+        None => {
+            let fallback = ident::to_snake(&f.name);
+            (
+                ident::sanitize_field_ident(&field_base_name(f), &fallback),
+                false,
+            )
+        }
+    });
     // `extra` is the struct's own field; a schema field of that name gets a number.
-    let mut with_extra = vec![EXTRA.to_string()];
+    let mut with_extra = vec![(EXTRA.to_string(), true)];
     with_extra.extend(candidates);
-    let names: Vec<String> = ident::dedupe(with_extra).into_iter().skip(1).collect();
+    let names: Vec<String> = dedupe_user_first(with_extra).into_iter().skip(1).collect();
     let variants = ident::dedupe(
         names
             .iter()
@@ -308,13 +312,14 @@ fn item_variants(field: &Field) -> Vec<String> {
     let names = field
         .items
         .iter()
-        .map(|item| {
-            item.rust_name
-                .clone()
-                .unwrap_or_else(|| ident::to_upper_camel(&item.label))
+        .map(|item| match &item.rust_name {
+            Some(user) => (user.clone(), true),
+            None => {
+                let base = ident::to_upper_camel(&item.label);
+                let fallback = format!("Item{}", item.id);
+                (ident::sanitize_type_ident(&base, &fallback), false)
+            }
         })
-        .zip(field.items.iter())
-        .map(|(base, item)| ident::sanitize_type_ident(&base, &format!("Item{}", item.id)))
         .collect();
     with_unknown(names)
 }
@@ -322,23 +327,39 @@ fn item_variants(field: &Field) -> Vec<String> {
 fn status_variants(statuses: &[Status], prefix: &str) -> Vec<String> {
     let names = statuses
         .iter()
-        .map(|s| {
-            let base = s
-                .rust_name
-                .clone()
-                .unwrap_or_else(|| ident::to_upper_camel(&s.name));
-            let id = s.id.strip_prefix(prefix).unwrap_or(&s.id);
-            ident::sanitize_type_ident(&base, &ident::to_upper_camel(id))
+        .map(|s| match &s.rust_name {
+            Some(user) => (user.clone(), true),
+            None => {
+                let id = s.id.strip_prefix(prefix).unwrap_or(&s.id);
+                let base = ident::to_upper_camel(&s.name);
+                (
+                    ident::sanitize_type_ident(&base, &ident::to_upper_camel(id)),
+                    false,
+                )
+            }
         })
         .collect();
     with_unknown(names)
 }
 
-/// De-duplicates variant names with the catch-all's name reserved.
-fn with_unknown(names: Vec<String>) -> Vec<String> {
-    let mut all = vec![UNKNOWN.to_string()];
+/// De-duplicates variant names with the catch-all's name reserved; see [`dedupe_user_first`].
+fn with_unknown(names: Vec<(String, bool)>) -> Vec<String> {
+    let mut all = vec![(UNKNOWN.to_string(), true)];
     all.extend(names);
-    ident::dedupe(all).into_iter().skip(1).collect()
+    dedupe_user_first(all).into_iter().skip(1).collect()
+}
+
+/// [`ident::dedupe`] where names the user chose (`true`) keep them: a derived name that
+/// collides with a user's is the one that gets a number, whatever the order.
+fn dedupe_user_first(names: Vec<(String, bool)>) -> Vec<String> {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| !names[i].1);
+    let deduped = ident::dedupe(order.iter().map(|&i| names[i].0.clone()).collect());
+    let mut out = vec![String::new(); names.len()];
+    for (name, &i) in deduped.into_iter().zip(&order) {
+        out[i] = name;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -411,6 +432,24 @@ mod tests {
             .collect();
         assert_eq!(names, ["Delivery", "DealDelivery"]);
         assert_eq!(plan.entities[0].fields[0].rust_name, "delivery");
+    }
+
+    #[test]
+    fn a_users_name_wins_over_a_derived_one() {
+        let mut f = enum_field("UF_CRM_1", "Delivery", &[(1, "B"), (2, "Other")]);
+        f.items[1].rust_name = Some("B".into());
+        assert_eq!(item_variants(&f), ["B2", "B"]);
+
+        let mut e = Entity::new(EntityKind::Deal);
+        let mut title = enum_field("TITLE", "Title", &[]);
+        title.user_field = false;
+        title.ty = FieldType::String;
+        let mut id = enum_field("ID", "ID", &[]);
+        id.user_field = false;
+        id.rust_name = Some("title".into());
+        e.fields.extend([id, title]);
+        let names: Vec<String> = plan_fields(&e).into_iter().map(|p| p.rust_name).collect();
+        assert_eq!(names, ["title", "title2"]);
     }
 
     #[test]

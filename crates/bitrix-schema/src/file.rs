@@ -271,7 +271,7 @@ struct FileToml {
 struct EntityToml {
     title: Option<String>,
     code: Option<String>,
-    rust_name: Option<String>,
+    rust_name: Option<Spanned<String>>,
     #[serde(default)]
     fields: BTreeMap<Spanned<String>, FieldToml>,
     #[serde(default)]
@@ -284,7 +284,7 @@ struct SmartToml {
     type_id: u32,
     title: Option<String>,
     code: Option<String>,
-    rust_name: Option<String>,
+    rust_name: Option<Spanned<String>>,
     #[serde(default)]
     fields: BTreeMap<Spanned<String>, FieldToml>,
     #[serde(default)]
@@ -338,7 +338,7 @@ struct ItemToml {
     default: bool,
     #[serde(default)]
     sort: i64,
-    rust_name: Option<String>,
+    rust_name: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -351,7 +351,7 @@ struct CategoryToml {
     #[serde(default)]
     default: bool,
     stage_list: String,
-    rust_name: Option<String>,
+    rust_name: Option<Spanned<String>>,
     #[serde(default)]
     stages: Vec<StatusToml>,
 }
@@ -360,7 +360,7 @@ struct CategoryToml {
 #[serde(deny_unknown_fields)]
 struct StatusListToml {
     name: Option<String>,
-    rust_name: Option<String>,
+    rust_name: Option<Spanned<String>>,
     #[serde(default)]
     items: Vec<StatusToml>,
 }
@@ -373,7 +373,7 @@ struct StatusToml {
     #[serde(default)]
     sort: i64,
     semantics: Option<Spanned<String>>,
-    rust_name: Option<String>,
+    rust_name: Option<Spanned<String>>,
 }
 
 /// Parses schema text; `origin` names the file in error messages.
@@ -409,7 +409,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Schema, FileError> {
             let mut entity = Entity::new(kind);
             entity.title = e.title;
             entity.code = e.code;
-            entity.rust_name = e.rust_name;
+            entity.rust_name = p.type_name(e.rust_name, "entity")?;
             p.fields(&mut entity, e.fields)?;
             entity.categories = p.categories(e.categories)?;
             p.schema.entities.push(entity);
@@ -433,7 +433,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Schema, FileError> {
         let mut entity = Entity::new(kind);
         entity.title = s.title;
         entity.code = s.code;
-        entity.rust_name = s.rust_name;
+        entity.rust_name = p.type_name(s.rust_name, "entity")?;
         p.fields(&mut entity, s.fields)?;
         entity.categories = p.categories(s.categories)?;
         p.schema.entities.push(entity);
@@ -445,7 +445,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Schema, FileError> {
             StatusList {
                 name: list.name,
                 items,
-                rust_name: list.rust_name,
+                rust_name: p.type_name(list.rust_name, "status list")?,
             },
         );
     }
@@ -463,6 +463,64 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn error(&self, offset: usize, message: String) -> FileError {
         invalid(self.text, self.origin, offset, message)
+    }
+
+    /// A user-chosen type or variant name must be usable as it is: generated code compiles
+    /// under `deny(warnings)`, so it must be an UpperCamelCase identifier, not a keyword, and
+    /// not `Unknown`, the catch-all variant's name.
+    fn type_name(
+        &self,
+        name: Option<Spanned<String>>,
+        what: &str,
+    ) -> Result<Option<String>, FileError> {
+        let Some(name) = name else {
+            return Ok(None);
+        };
+        let text = name.get_ref();
+        let legal = crate::ident::sanitize_type_ident(text, "") == *text
+            && text.starts_with(|c: char| c.is_ascii_uppercase());
+        if !legal {
+            return Err(self.error(
+                name.span().start,
+                format!(
+                    "{what} rust_name `{text}` is not a Rust type name: use UpperCamelCase \
+                     ASCII letters and digits, starting with a capital letter, and no keyword \
+                     (e.g. `Courier`)"
+                ),
+            ));
+        }
+        if text == "Unknown" && (what == "enumeration item" || what == "status") {
+            return Err(self.error(
+                name.span().start,
+                format!(
+                    "{what} rust_name `Unknown` is taken: generated enums use it for IDs the \
+                     schema does not know; choose another name"
+                ),
+            ));
+        }
+        Ok(Some(name.into_inner()))
+    }
+
+    /// A user-chosen struct field name: a snake_case identifier that is not a keyword and not
+    /// `extra`, the struct's own field.
+    fn check_field_name(&self, name: &Spanned<String>) -> Result<(), FileError> {
+        let text = name.get_ref();
+        let legal = crate::ident::sanitize_field_ident(text, "") == *text
+            && !text.chars().any(|c| c.is_ascii_uppercase());
+        let message = if !legal {
+            format!(
+                "field rust_name `{text}` is not a Rust field name: use snake_case ASCII \
+                 letters, digits and `_`, not starting with a digit, and no keyword \
+                 (e.g. `delivery_date`)"
+            )
+        } else if text == "extra" {
+            "field rust_name `extra` is taken: generated structs keep unknown and odd values in \
+             a field of that name; choose another name"
+                .to_string()
+        } else {
+            return Ok(());
+        };
+        Err(self.error(name.span().start, message))
     }
 
     fn fields(
@@ -493,6 +551,7 @@ impl Parser<'_> {
                 item_names.insert(item.get_ref().clone(), name.clone());
             }
             if let Some(rust) = &f.rust_name {
+                self.check_field_name(rust)?;
                 if let Some(other) = rust_names.get(rust.get_ref()) {
                     return Err(self.error(
                         rust.span().start,
@@ -505,8 +564,21 @@ impl Parser<'_> {
                 rust_names.insert(rust.get_ref().clone(), name.clone());
             }
             let mut seen = BTreeSet::new();
+            let mut item_names = BTreeSet::new();
             let mut items = Vec::with_capacity(f.items.len());
             for item in f.items {
+                if let Some(rust) = &item.rust_name
+                    && !item_names.insert(rust.get_ref().clone())
+                {
+                    return Err(self.error(
+                        rust.span().start,
+                        format!(
+                            "field `{name}`: two items are named `{}`; each item's rust_name \
+                             must be unique within its field",
+                            rust.get_ref()
+                        ),
+                    ));
+                }
                 if !seen.insert(*item.id.get_ref()) {
                     return Err(self.error(
                         item.id.span().start,
@@ -523,7 +595,7 @@ impl Parser<'_> {
                     xml_id: item.xml_id,
                     default: item.default,
                     sort: item.sort,
-                    rust_name: item.rust_name,
+                    rust_name: self.type_name(item.rust_name, "enumeration item")?,
                 });
             }
             let link =
@@ -578,7 +650,7 @@ impl Parser<'_> {
                 is_default: c.default,
                 stage_list: c.stage_list,
                 stages: self.statuses(c.stages)?,
-                rust_name: c.rust_name,
+                rust_name: self.type_name(c.rust_name, "pipeline")?,
             });
         }
         Ok(out)
@@ -612,7 +684,7 @@ impl Parser<'_> {
                 name: s.name,
                 sort: s.sort,
                 semantics,
-                rust_name: s.rust_name,
+                rust_name: self.type_name(s.rust_name, "status")?,
             });
         }
         Ok(out)

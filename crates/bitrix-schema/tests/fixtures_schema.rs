@@ -479,3 +479,43 @@ fn fixture_schema_file_is_current() {
         "fixtures/bitrix.toml is stale; rerun with BITRIX_UPDATE_SNAPSHOTS=1 and review the diff"
     );
 }
+
+#[test]
+fn rust_names_must_be_usable_as_they_are() {
+    let base = "version = 1\n[deal.fields.UF_CRM_1]\ntype = \"enumeration\"\n";
+    let cases = [
+        ("rust_name = \"my name\"\n", "not a Rust field name"),
+        ("rust_name = \"1abc\"\n", "not a Rust field name"),
+        ("rust_name = \"fn\"\n", "not a Rust field name"),
+        ("rust_name = \"Title\"\n", "not a Rust field name"),
+        ("rust_name = \"extra\"\n", "`extra` is taken"),
+        (
+            "items = [{ id = 1, label = \"A\", rust_name = \"Unknown\" }]\n",
+            "`Unknown` is taken",
+        ),
+        (
+            "items = [{ id = 1, label = \"A\", rust_name = \"self\" }]\n",
+            "not a Rust type name",
+        ),
+        (
+            "items = [{ id = 1, label = \"A\", rust_name = \"B\" }, \
+             { id = 2, label = \"C\", rust_name = \"B\" }]\n",
+            "two items are named `B`",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let text = format!("{base}{extra}");
+        let (line, _, message) = invalid(&text);
+        assert_eq!(line, 4, "{extra}");
+        assert!(message.contains(expected), "{extra}: {message}");
+    }
+    let (_, _, message) = invalid("version = 1\n[deal]\nrust_name = \"my deal\"\n");
+    assert!(
+        message.starts_with("entity rust_name `my deal`"),
+        "{message}"
+    );
+    let ok = format!(
+        "{base}rust_name = \"stations\"\nitems = [{{ id = 1, label = \"A\", rust_name = \"Am\" }}]\n"
+    );
+    assert!(file::parse(&ok, "bitrix.toml").is_ok());
+}
