@@ -3,5 +3,5 @@ fn main() {
     bitrix_codegen::Builder::new("bitrix.toml")
         .rerun_if_changed(true)
         .generate()
-        .unwrap_or_else(|e| panic!("bitrix.toml: {e}"));
+        .unwrap_or_else(|e| panic!("{e}"));
 }

@@ -380,7 +380,15 @@ struct StatusToml {
 pub fn parse(text: &str, origin: &str) -> Result<Schema, FileError> {
     let raw: FileToml = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        invalid(text, origin, span.start, explain_toml_error(e.message()))
+        let mut message = explain_toml_error(e.message());
+        if message == "duplicate key" {
+            let key = text.get(span.clone()).unwrap_or("").trim();
+            message = format!(
+                "duplicate key `{key}`: a field, entity, list or setting may appear only once; \
+                 remove or merge the second one"
+            );
+        }
+        invalid(text, origin, span.start, message)
     })?;
     let mut p = Parser {
         text,

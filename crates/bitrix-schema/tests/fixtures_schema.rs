@@ -306,7 +306,7 @@ fn duplicate_field_is_refused() {
                 [deal.fields.TITLE]\ntype = \"string\"\n";
     let (line, _, message) = invalid(text);
     assert_eq!(line, 4);
-    assert!(message.contains("duplicate"), "{message}");
+    assert!(message.starts_with("duplicate key `TITLE`"), "{message}");
 }
 
 #[test]

@@ -161,6 +161,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     for line in rendered.lines().filter(|l| !l.is_empty()) {
         println!("     {line}");
     }
+    println!("     to accept these changes, run: bitrix-codegen pull -o bitrix.toml");
     println!("     -> exit code {exit}");
     if exit != 2 {
         surprises.push("the added field was not reported as drift");
