@@ -6,12 +6,14 @@
 #
 # Usage: bench/run.sh            full run (about 25 minutes on 2 cores)
 #        BENCH_QUICK=1 bench/run.sh   a small trial (5,000 deals, no latency matrix, no compile)
-# Env: BENCH_VENV (default target/bench-venv), FAST_BITRIX24_VERSION (default 1.8.14).
+# Env: BENCH_VENV (default target/bench-venv), FAST_BITRIX24_VERSION (default 1.8.14),
+# CARGO_TARGET_DIR (honoured, results go to $CARGO_TARGET_DIR/bench).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-venv=${BENCH_VENV:-"$root/target/bench-venv"}
+target=${CARGO_TARGET_DIR:-"$root/target"}
+venv=${BENCH_VENV:-"$target/bench-venv"}
 version=${FAST_BITRIX24_VERSION:-1.8.14}
 started=$(date +%s)
 
@@ -37,9 +39,9 @@ else
 fi
 # No proxy may route anything elsewhere; the fast-bitrix24 script also refuses other hosts.
 env -u http_proxy -u https_proxy -u HTTP_PROXY -u HTTPS_PROXY -u ALL_PROXY -u all_proxy \
-    NO_PROXY='*' ./target/release/bitrix-bench run --python "$venv/bin/python" "${scale[@]}" \
-    --out target/bench/results.json
+    NO_PROXY='*' "$target/release/bitrix-bench" run --python "$venv/bin/python" "${scale[@]}" \
+    --out "$target/bench/results.json"
 
-./target/release/bitrix-bench report --results target/bench/results.json \
-    --criterion target/criterion --notes bench/NOTES.md --out BENCHMARKS.md
+"$target/release/bitrix-bench" report --results "$target/bench/results.json" \
+    --criterion "$target/criterion" --notes bench/NOTES.md --out BENCHMARKS.md
 echo "== BENCHMARKS.md written in $(( $(date +%s) - started )) s (builds included)"
