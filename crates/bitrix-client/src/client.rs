@@ -404,7 +404,7 @@ impl Client {
                     t.attempts = attempt;
                     let retry = match t.kind {
                         TransportKind::Connect => true,
-                        TransportKind::Redirect => false,
+                        TransportKind::Redirect | TransportKind::Tls => false,
                         TransportKind::Timeout | TransportKind::Dropped | TransportKind::Body => {
                             repeat == Repeat::Safe
                         }
@@ -548,14 +548,18 @@ impl Client {
                 .send()
                 .await
                 .map_err(|e| {
-                    let kind = if e.is_connect() {
+                    let (connect, timeout) = (e.is_connect(), e.is_timeout());
+                    let chain = error_chain(&e.without_url());
+                    let kind = if is_tls_failure(&chain) {
+                        TransportKind::Tls
+                    } else if connect {
                         TransportKind::Connect
-                    } else if e.is_timeout() {
+                    } else if timeout {
                         TransportKind::Timeout
                     } else {
                         TransportKind::Dropped
                     };
-                    Failure::Transport(transport(kind, error_chain(&e.without_url()), &url))
+                    Failure::Transport(transport(kind, chain, &url))
                 })?;
             let status = resp.status();
             if status.is_redirection() {
@@ -760,5 +764,37 @@ mod tests {
         assert!(object_params("m", json!(null)).unwrap().is_empty());
         let err = object_params("crm.deal.get", json!([1])).unwrap_err();
         assert!(err.to_string().contains("crm.deal.get"), "{err}");
+    }
+}
+
+/// Whether a transport error is a failed TLS handshake. reqwest reports these as connect
+/// errors, which are otherwise worth retrying; the error chain names TLS (rustls' messages
+/// include "corrupt message", "InvalidContentType" or "certificate").
+fn is_tls_failure(chain: &str) -> bool {
+    let chain = chain.to_ascii_lowercase();
+    [
+        "invalidcontenttype",
+        "corrupt message",
+        "certificate",
+        "tls handshake",
+        "handshake",
+    ]
+    .iter()
+    .any(|needle| chain.contains(needle))
+}
+
+#[cfg(test)]
+mod tls_tests {
+    use super::is_tls_failure;
+
+    #[test]
+    fn tls_failures_are_told_from_refused_connections() {
+        assert!(is_tls_failure(
+            "client error (Connect): received corrupt message of type InvalidContentType"
+        ));
+        assert!(is_tls_failure("invalid peer certificate: UnknownIssuer"));
+        assert!(!is_tls_failure(
+            "client error (Connect): tcp connect error: Connection refused (os error 111)"
+        ));
     }
 }

@@ -214,6 +214,10 @@ pub enum TransportKind {
     Redirect,
     /// The answer could not be read.
     Body,
+    /// The TLS handshake failed (an `https://` URL for a plain-HTTP server, or a certificate
+    /// the system does not trust); the request was not sent, and sending it again cannot
+    /// help.
+    Tls,
 }
 
 impl fmt::Display for TransportKind {
@@ -224,6 +228,7 @@ impl fmt::Display for TransportKind {
             TransportKind::Dropped => "the connection dropped",
             TransportKind::Redirect => "bad redirect",
             TransportKind::Body => "the answer could not be read",
+            TransportKind::Tls => "the TLS handshake failed",
         })
     }
 }
@@ -261,6 +266,10 @@ impl fmt::Display for TransportError {
             }
             TransportKind::Redirect => "update the portal address to where it moved",
             TransportKind::Body => "retry later; if it persists, report the method",
+            TransportKind::Tls => {
+                "check the URL's scheme (https for a cloud portal, http for a local emulator) \
+                 and that the portal's certificate is trusted"
+            }
         })
     }
 }

@@ -71,6 +71,25 @@ async fn wrong_secret_fails_once_without_showing_the_secret() {
 }
 
 #[tokio::test]
+async fn an_https_url_for_a_plain_http_server_fails_once_with_a_hint() {
+    let emu = portal().start().await.unwrap();
+    let https = emu.webhook_url().replace("http://", "https://");
+    let client = Client::builder(Auth::webhook(&https).unwrap())
+        .system_proxy(false)
+        .build()
+        .unwrap();
+    let err = client.call("crm.deal.list", json!({})).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("the TLS handshake failed"), "{text}");
+    assert!(
+        text.contains("after 1 attempt"),
+        "retrying cannot help: {text}"
+    );
+    assert!(text.contains("check the URL's scheme"), "{text}");
+    assert!(!text.contains(SECRET), "{text}");
+}
+
+#[tokio::test]
 async fn transport_errors_redact_the_webhook_secret() {
     // Port 9 on 127.0.0.1 has no listener: the connection is refused.
     let client =
