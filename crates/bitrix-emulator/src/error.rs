@@ -19,7 +19,8 @@ pub enum EmulatorError {
     /// A non-loopback address without `allow_non_loopback`.
     #[error(
         "refusing to listen on {addr}: it is not a loopback address; the emulator is for \
-         local tests (use 127.0.0.1, or allow it explicitly with allow_non_loopback)"
+         local tests (use 127.0.0.1, or allow it explicitly: `--allow-non-loopback` on the \
+         command line, `EmulatorBuilder::allow_non_loopback(true)` in code)"
     )]
     NonLoopback {
         /// The address asked for.

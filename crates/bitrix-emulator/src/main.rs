@@ -28,8 +28,8 @@ enum Command {
 
 #[derive(clap::Args)]
 struct Serve {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:0")]
+    /// Address to listen on (`127.0.0.1:PORT`; `localhost:PORT` means 127.0.0.1).
+    #[arg(long, default_value = "127.0.0.1:0", value_parser = parse_addr)]
     addr: SocketAddr,
     /// Listen on a non-loopback address too (the emulator is meant for local tests).
     #[arg(long)]
@@ -66,8 +66,9 @@ struct Serve {
     /// Latency added to every request.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
-    /// Share of requests that fail (HTML 500/503, dropped connection, lost answer).
-    #[arg(long, default_value_t = 0.0)]
+    /// Share of requests that fail, from 0 to 1 (HTML 500/503, dropped connection, lost
+    /// answer).
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
     fault_rate: f64,
     /// Server UTC offset in hours.
     #[arg(long, default_value_t = 3, allow_hyphen_values = true)]
@@ -155,4 +156,24 @@ async fn serve(args: Serve) -> ExitCode {
     }
     emu.shutdown().await;
     ExitCode::SUCCESS
+}
+
+fn parse_addr(text: &str) -> Result<SocketAddr, String> {
+    let text = text.trim();
+    let resolved = match text.strip_prefix("localhost:") {
+        Some(port) => format!("127.0.0.1:{port}"),
+        None => text.to_string(),
+    };
+    resolved
+        .parse()
+        .map_err(|_| format!("`{text}` is not an address; use 127.0.0.1:PORT or localhost:PORT"))
+}
+
+fn parse_share(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(share) if (0.0..=1.0).contains(&share) => Ok(share),
+        _ => Err(format!(
+            "`{text}` is not a share: give a number from 0 to 1, e.g. 0.1"
+        )),
+    }
 }

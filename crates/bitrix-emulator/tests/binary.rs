@@ -62,7 +62,22 @@ fn non_loopback_addresses_are_refused() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not a loopback address"), "{err}");
+    assert!(err.contains("--allow-non-loopback"), "{err}");
     assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn out_of_range_options_are_refused() {
+    for args in [
+        ["--fault-rate", "2"],
+        ["--fault-rate", "-0.5"],
+        ["--addr", "nowhere"],
+    ] {
+        let out = Command::new(BIN).arg("serve").args(args).output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(args[1]), "{args:?}: {err}");
+    }
 }
 
 #[test]
