@@ -68,15 +68,15 @@ fn non_loopback_addresses_are_refused() {
 
 #[test]
 fn out_of_range_options_are_refused() {
-    for args in [
-        ["--fault-rate", "2"],
-        ["--fault-rate", "-0.5"],
-        ["--addr", "nowhere"],
+    for (arg, bad) in [
+        ("--fault-rate=2", "2"),
+        ("--fault-rate=-0.5", "-0.5"),
+        ("--addr=nowhere", "nowhere"),
     ] {
-        let out = Command::new(BIN).arg("serve").args(args).output().unwrap();
-        assert!(!out.status.success(), "{args:?}");
+        let out = Command::new(BIN).args(["serve", arg]).output().unwrap();
+        assert!(!out.status.success(), "{arg}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(args[1]), "{args:?}: {err}");
+        assert!(err.contains(&format!("`{bad}`")), "{arg}: {err}");
     }
 }
 
