@@ -630,7 +630,8 @@ impl Emitter<'_> {
                 #( #consts )*
 
                 /// Every field's wire names, in schema order.
-                pub const FIELDS: [#rt::entity::FieldName; #n_fields] = [ #( #name::#const_names ),* ];
+                pub const FIELDS: [#rt::entity::FieldName; #n_fields] =
+                    [ #( #name::#const_names ),* ];
 
                 /// Every field that is set, in `target`'s names and formats, read-only fields
                 /// included (what a record looks like on the wire, not what a write may send;

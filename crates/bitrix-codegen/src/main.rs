@@ -317,7 +317,8 @@ fn name(args: NameArgs) -> Outcome {
             .map_err(|e| Failure(format!("`{name}` is not a field code: {e}")))?;
         if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
             return Err(Failure(format!(
-                "`{name}` is not a field code: codes start with a letter (e.g. UF_CRM_1721244707107)"
+                "`{name}` is not a field code: codes start with a letter \
+                 (e.g. UF_CRM_1721244707107)"
             )));
         }
     }

@@ -132,7 +132,8 @@ mod tests {
 
     const TEXT: &str = "version = 1\n\n[deal]\n\n[deal.fields.TITLE]\nitem = \"title\"\n\
         type = \"string\"\n\n[deal.fields.UF_CRM_1]\nitem = \"ufCrm_1\"\ntype = \"enumeration\"\n\
-        items = [\n    { id = 1, label = \"A\", sort = 10 },\n    { id = 2, label = \"B\", sort = 20 },\n]\n";
+        items = [\n    { id = 1, label = \"A\", sort = 10 },\n    \
+        { id = 2, label = \"B\", sort = 20 },\n]\n";
 
     #[test]
     fn annotations_point_at_the_item_field_and_entity() {

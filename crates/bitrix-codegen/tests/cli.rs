@@ -77,7 +77,8 @@ fn diff_exit_codes_tell_drift_from_sameness_and_errors() {
     let additive = write_edited(&dir, "additive.toml", |t| {
         t.replacen(
             "    { id = 3181, label = \"DFM Yuriev-Polsky\"",
-            "    { id = 3190, label = \"Jazz\", sort = 140 },\n    { id = 3181, label = \"DFM Yuriev-Polsky\"",
+            "    { id = 3190, label = \"Jazz\", sort = 140 },\n    \
+             { id = 3181, label = \"DFM Yuriev-Polsky\"",
             1,
         )
     });

@@ -515,7 +515,8 @@ fn rust_names_must_be_usable_as_they_are() {
         "{message}"
     );
     let ok = format!(
-        "{base}rust_name = \"stations\"\nitems = [{{ id = 1, label = \"A\", rust_name = \"Am\" }}]\n"
+        "{base}rust_name = \"stations\"\n\
+         items = [{{ id = 1, label = \"A\", rust_name = \"Am\" }}]\n"
     );
     assert!(file::parse(&ok, "bitrix.toml").is_ok());
 }
