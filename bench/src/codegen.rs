@@ -199,8 +199,8 @@ fn compile(label: &str, dir: &Path, target: &Path, cap: Duration) -> CompileRun 
     };
     CompileRun {
         label: label.to_owned(),
-        cold_seconds: cold.unwrap_or(f64::NAN),
-        warm_seconds: warm.and_then(Result::ok).unwrap_or(f64::NAN),
+        cold_seconds: cold.ok(),
+        warm_seconds: warm.and_then(Result::ok),
         failure,
     }
 }
@@ -261,8 +261,8 @@ pub fn run(
         None => {
             let skipped = |label: &str| CompileRun {
                 label: label.to_owned(),
-                cold_seconds: f64::NAN,
-                warm_seconds: f64::NAN,
+                cold_seconds: None,
+                warm_seconds: None,
                 failure: Some("not run".into()),
             };
             (skipped("generated"), skipped("plain serde structs"))

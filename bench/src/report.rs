@@ -356,16 +356,22 @@ pub fn render(results: &Results, criterion: &Path, notes: &str) -> String {
         let _ = writeln!(
             out,
             "| compile, cold | {} | {} | {} |",
-            secs(g.generated.cold_seconds),
-            secs(g.floor.cold_seconds),
-            ratio(g.generated.cold_seconds, g.floor.cold_seconds)
+            secs(g.generated.cold_seconds.unwrap_or(f64::NAN)),
+            secs(g.floor.cold_seconds.unwrap_or(f64::NAN)),
+            ratio(
+                g.generated.cold_seconds.unwrap_or(f64::NAN),
+                g.floor.cold_seconds.unwrap_or(f64::NAN)
+            )
         );
         let _ = writeln!(
             out,
             "| compile, warm | {} | {} | {} |",
-            secs(g.generated.warm_seconds),
-            secs(g.floor.warm_seconds),
-            ratio(g.generated.warm_seconds, g.floor.warm_seconds)
+            secs(g.generated.warm_seconds.unwrap_or(f64::NAN)),
+            secs(g.floor.warm_seconds.unwrap_or(f64::NAN)),
+            ratio(
+                g.generated.warm_seconds.unwrap_or(f64::NAN),
+                g.floor.warm_seconds.unwrap_or(f64::NAN)
+            )
         );
         for run in [&g.generated, &g.floor] {
             if let Some(f) = &run.failure {

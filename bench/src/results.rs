@@ -97,8 +97,9 @@ pub struct UpdateResult {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CompileRun {
     pub label: String,
-    pub cold_seconds: f64,
-    pub warm_seconds: f64,
+    /// `None` when the step did not run or failed.
+    pub cold_seconds: Option<f64>,
+    pub warm_seconds: Option<f64>,
     pub failure: Option<String>,
 }
 
