@@ -113,6 +113,14 @@ async fn naive(client: &Client, tally: &mut Tally) -> Result<(), String> {
     }
 }
 
+/// Lets a request left in flight by a capped contender finish before the counters are reset,
+/// so that its work is not counted against the next contender.
+async fn settle(emu: &Emulator, latency: Duration) {
+    tokio::time::sleep(Duration::from_secs(1) + 2 * latency).await;
+    emu.reset_limits();
+    emu.reset_counters();
+}
+
 /// Runs one in-process contender under its cap.
 async fn in_process(
     label: &str,
@@ -122,8 +130,7 @@ async fn in_process(
     cap: Duration,
     naive_paging: bool,
 ) -> ExportRun {
-    emu.reset_limits();
-    emu.reset_counters();
+    settle(emu, latency).await;
     let client = match client_for(&emu.webhook_url()) {
         Ok(c) => c,
         Err(e) => {
@@ -174,8 +181,7 @@ async fn fast_bitrix24(
     latency: Duration,
     cap: Duration,
 ) -> ExportRun {
-    emu.reset_limits();
-    emu.reset_counters();
+    settle(emu, latency).await;
     let label = "fast-bitrix24 get_all";
     let started = Instant::now();
     let spawned = tokio::process::Command::new(&python.interpreter)
@@ -226,8 +232,7 @@ async fn fast_bitrix24(
             // The child was moved into the timed-out future, which is dropped here;
             // kill_on_drop ends the process we started.
             r.capped = true;
-            // Rows received by then: every list command returned a page of 50.
-            r.records = (r.work.commands * 50).min(deals as u64);
+            r.records = r.records_received();
         }
         Ok((out, err, status)) => {
             let report = out

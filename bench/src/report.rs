@@ -72,7 +72,9 @@ fn mark(ok: bool) -> &'static str {
 
 fn export_status(r: &ExportRun) -> String {
     if let Some(f) = &r.failure {
-        return format!("failed: {}", f.replace('|', "/"));
+        let short: String = f.chars().take(140).collect();
+        let more = if short.len() < f.len() { "…" } else { "" };
+        return format!("failed: {}{more}", short.replace('|', "/"));
     }
     if r.capped {
         return match r.projected_seconds() {
@@ -238,7 +240,7 @@ pub fn render(results: &Results, criterion: &Path, notes: &str) -> String {
                 r.work.counts_run,
                 r.work.refused_rate_limit,
                 r.work.refused_operating_limit,
-                r.records,
+                r.records_received(),
                 export_status(r)
             );
         }

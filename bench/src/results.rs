@@ -70,11 +70,22 @@ impl ExportRun {
         !self.capped && self.failure.is_none() && self.unique_ids == self.deals as u64
     }
 
+    /// Records received. A fast-bitrix24 run that hit its cap was ended before it could
+    /// report, so its progress is read from the emulator: every page it was served ran one
+    /// COUNT and returned 50 deals.
+    pub fn records_received(&self) -> u64 {
+        if self.capped && self.client.starts_with("fast-bitrix24") {
+            (self.work.counts_run * 50).min(self.deals as u64)
+        } else {
+            self.records
+        }
+    }
+
     /// For a capped run: the time a whole export would take at the rate measured so far.
     /// A lower bound for offset paging, whose later pages cost more than the early ones.
     pub fn projected_seconds(&self) -> Option<f64> {
-        (self.capped && self.records > 0)
-            .then(|| self.seconds * self.deals as f64 / self.records as f64)
+        let records = self.records_received();
+        (self.capped && records > 0).then(|| self.seconds * self.deals as f64 / records as f64)
     }
 }
 
