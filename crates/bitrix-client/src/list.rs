@@ -66,9 +66,10 @@ impl ListSpec {
         self
     }
 
-    /// The most pages chained in one request (1 to 50, default 10). The export starts with
-    /// one page per request and doubles while pages come back full, so that small lists
-    /// cost one request and large ones few. At most `50 * n` records are held in memory.
+    /// The most pages chained in one request (1 to 50, default 10). The export asks for one
+    /// page first, so that a short list costs one request, and once a page comes back full it
+    /// chains this many; after a failed request it halves the chain. At most `50 * n`
+    /// records are held in memory.
     pub fn max_pages_per_request(mut self, n: usize) -> Self {
         self.max_pages = n.clamp(1, MAX_COMMANDS);
         self
@@ -279,8 +280,12 @@ impl Lister {
                 break;
             }
         }
+        // One full page says the list goes on; the next request carries as many chained pages
+        // as allowed, so a long export costs one request more than the pages strictly need
+        // (empty trailing pages of the last batch are cheap ID seeks, not extra requests).
+        // After a failure the chain shrinks, so a struggling portal gets smaller batches.
         self.pages_next = if all_full {
-            (n * 2).min(self.max_pages)
+            self.max_pages
         } else {
             (n / 2).max(1)
         };
