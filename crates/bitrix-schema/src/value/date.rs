@@ -18,12 +18,12 @@ const DATETIME_SHAPES: &str = "an ISO 8601 datetime with offset (YYYY-MM-DDThh:m
 /// case is derived from code, not observed).
 fn parse_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
-    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Some(date);
+    // The portal sends full timestamps; a plain date is what a user writes. Trying the
+    // timestamp first keeps the common read off chrono's slower format-string parser.
+    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+        return Some(instant.with_timezone(&Utc).date_naive());
     }
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|instant| instant.with_timezone(&Utc).date_naive())
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
 impl Codec<NaiveDate> for codec::Date {
@@ -40,7 +40,7 @@ impl Codec<NaiveDate> for codec::Date {
 
     fn write(value: &NaiveDate, _: Target) -> Value {
         // A plain date carries no time, so no server offset can move it to another day.
-        Value::String(value.format("%Y-%m-%d").to_string())
+        Value::String(value.to_string())
     }
 
     fn clear(_: Target) -> Value {
