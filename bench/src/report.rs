@@ -214,7 +214,11 @@ pub fn render(results: &Results, criterion: &Path, notes: &str) -> String {
              capped run shows the records it got and a projection from its rate, a lower bound \
              for offset paging whose later pages cost more.\n\n",
         );
-        out.push_str("| deals | latency | contender | wall time | vs fast-bitrix24 | requests | rows scanned | counts | refused (rate / operating) | records | outcome |\n");
+        out.push_str(concat!(
+            "| deals | latency | contender | wall time | vs fast-bitrix24 | ",
+            "requests | rows scanned | counts | refused (rate / operating) | ",
+            "records | outcome |\n",
+        ));
         out.push_str("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for r in &results.exports {
             let fb = results.exports.iter().find(|o| {
@@ -248,7 +252,10 @@ pub fn render(results: &Results, criterion: &Path, notes: &str) -> String {
             let _ = writeln!(out, "\nNot run: {s}");
         }
         out.push_str("\nTargets, per setting (ours against fast-bitrix24):\n\n");
-        out.push_str("| deals | latency | no more requests | zero counts | less wall time | no failure |\n|---|---|---|---|---|---|\n");
+        out.push_str(concat!(
+            "| deals | latency | no more requests | zero counts | less wall time | ",
+            "no failure |\n|---|---|---|---|---|---|\n",
+        ));
         for ours in results
             .exports
             .iter()
@@ -296,7 +303,11 @@ pub fn render(results: &Results, criterion: &Path, notes: &str) -> String {
              bound is what the portal's bucket allows: (requests − burst) / drain rate.\n",
             u.updates, u.deals
         );
-        out.push_str("| wall time | bound | wall / bound | requests | refused (rate / operating) | commands executed | read back: new value | read back: records | failed commands |\n");
+        out.push_str(concat!(
+            "| wall time | bound | wall / bound | requests | ",
+            "refused (rate / operating) | commands executed | ",
+            "read back: new value | read back: records | failed commands |\n",
+        ));
         out.push_str("|---|---|---|---|---|---|---|---|---|\n");
         let _ = writeln!(
             out,
