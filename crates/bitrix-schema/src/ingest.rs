@@ -560,6 +560,45 @@ fn merge_item_view(field: &mut Field, camel: &str, upper: Option<String>, item: 
     }
 }
 
+/// Where each attribute of a user field sits in one of the two listings: the classic
+/// `crm.<entity>.userfield.list` (UPPER keys, items under `LIST`) and `userfieldconfig.list`
+/// (camel keys, items under `enum`).
+struct UfKeys {
+    name: &'static str,
+    ty: &'static str,
+    multiple: &'static str,
+    mandatory: &'static str,
+    form_label: &'static str,
+    list_label: &'static str,
+    filter_label: &'static str,
+    settings: &'static str,
+    items: &'static str,
+}
+
+const CLASSIC_UF: UfKeys = UfKeys {
+    name: "FIELD_NAME",
+    ty: "USER_TYPE_ID",
+    multiple: "MULTIPLE",
+    mandatory: "MANDATORY",
+    form_label: "EDIT_FORM_LABEL",
+    list_label: "LIST_COLUMN_LABEL",
+    filter_label: "LIST_FILTER_LABEL",
+    settings: "SETTINGS",
+    items: "LIST",
+};
+
+const CONFIG_UF: UfKeys = UfKeys {
+    name: "fieldName",
+    ty: "userTypeId",
+    multiple: "multiple",
+    mandatory: "mandatory",
+    form_label: "editFormLabel",
+    list_label: "listColumnLabel",
+    filter_label: "listFilterLabel",
+    settings: "settings",
+    items: "enum",
+};
+
 /// Enumeration items, labels and flags from `crm.<entity>.userfield.list`.
 fn apply_userfield_list(
     entity: &mut Entity,
@@ -567,32 +606,14 @@ fn apply_userfield_list(
     list: &Value,
 ) -> Result<(), IngestError> {
     for uf in as_array(result_of(list), method, "an array of user fields")? {
-        let Some(name) = uf.get("FIELD_NAME").and_then(Value::as_str) else {
+        if uf.get(CLASSIC_UF.name).and_then(Value::as_str).is_none() {
             return Err(IngestError::Shape {
                 method: method.to_string(),
                 expected: "user fields with a FIELD_NAME",
                 found: describe(uf),
             });
-        };
-        let ty = uf
-            .get("USER_TYPE_ID")
-            .and_then(Value::as_str)
-            .map(FieldType::parse)
-            .unwrap_or_default();
-        let field = ensure_user_field(entity, name, ty);
-        apply_uf_common(
-            field,
-            method,
-            UfView {
-                multiple: lenient_bool(uf.get("MULTIPLE")),
-                mandatory: lenient_bool(uf.get("MANDATORY")),
-                form_label: label(uf.get("EDIT_FORM_LABEL")),
-                list_label: label(uf.get("LIST_COLUMN_LABEL")),
-                filter_label: label(uf.get("LIST_FILTER_LABEL")),
-                settings: uf.get("SETTINGS"),
-                items: uf.get("LIST"),
-            },
-        )?;
+        }
+        apply_uf(entity, method, uf, &CLASSIC_UF)?;
     }
     Ok(())
 }
@@ -607,33 +628,40 @@ fn apply_userfield_config(entity: &mut Entity, page: &Value) -> Result<(), Inges
     };
     let uf_entity = entity.kind.uf_entity_id();
     for uf in as_array(fields, method, "an array of user fields")? {
-        if uf.get("entityId").and_then(Value::as_str) != Some(uf_entity.as_str()) {
-            continue;
+        if uf.get("entityId").and_then(Value::as_str) == Some(uf_entity.as_str()) {
+            apply_uf(entity, method, uf, &CONFIG_UF)?;
         }
-        let Some(name) = uf.get("fieldName").and_then(Value::as_str) else {
-            continue;
-        };
-        let ty = uf
-            .get("userTypeId")
-            .and_then(Value::as_str)
-            .map(FieldType::parse)
-            .unwrap_or_default();
-        let field = ensure_user_field(entity, name, ty);
-        apply_uf_common(
-            field,
-            method,
-            UfView {
-                multiple: lenient_bool(uf.get("multiple")),
-                mandatory: lenient_bool(uf.get("mandatory")),
-                form_label: label(uf.get("editFormLabel")),
-                list_label: label(uf.get("listColumnLabel")),
-                filter_label: label(uf.get("listFilterLabel")),
-                settings: uf.get("settings"),
-                items: uf.get("enum"),
-            },
-        )?;
     }
     Ok(())
+}
+
+/// Adds what one user-field listing entry says to its field, creating the field when neither
+/// field list had it. Entries without a name are skipped.
+fn apply_uf(
+    entity: &mut Entity,
+    method: &str,
+    uf: &Value,
+    keys: &UfKeys,
+) -> Result<(), IngestError> {
+    let Some(name) = uf.get(keys.name).and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let ty = uf
+        .get(keys.ty)
+        .and_then(Value::as_str)
+        .map(FieldType::parse)
+        .unwrap_or_default();
+    let field = ensure_user_field(entity, name, ty);
+    let view = UfView {
+        multiple: lenient_bool(uf.get(keys.multiple)),
+        mandatory: lenient_bool(uf.get(keys.mandatory)),
+        form_label: label(uf.get(keys.form_label)),
+        list_label: label(uf.get(keys.list_label)),
+        filter_label: label(uf.get(keys.filter_label)),
+        settings: uf.get(keys.settings),
+        items: uf.get(keys.items),
+    };
+    apply_uf_common(field, method, view)
 }
 
 struct UfView<'a> {
