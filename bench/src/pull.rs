@@ -5,49 +5,13 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use bitrix_client::{Auth, Batch, Client};
+use bitrix_client::{Auth, Client};
 use bitrix_codegen::pull::{self, Command, CommandResult, MetadataSource, PullError, Selection};
 use bitrix_emulator::{Emulator, Faults};
 use bitrix_schema::Schema;
 
 use crate::portal::{self, PortalShape};
 use crate::results::{PullResult, PullRun, Work};
-
-/// Our pull: each round of commands as `batch` requests through [`Client::batch`].
-struct Batched(Client);
-
-impl MetadataSource for Batched {
-    async fn batch(
-        &self,
-        commands: Vec<Command>,
-    ) -> Result<BTreeMap<String, CommandResult>, PullError> {
-        let mut batch = Batch::new();
-        for c in &commands {
-            batch
-                .push(c.name.as_str(), &c.method, c.params.clone())
-                .map_err(|e| PullError::Portal(e.to_string()))?;
-        }
-        let mut results = self
-            .0
-            .batch(&batch)
-            .await
-            .map_err(|e| PullError::Portal(e.to_string()))?;
-        let mut out = BTreeMap::new();
-        for c in commands {
-            let r = results.take(&c.name).map_err(|e| PullError::Command {
-                method: c.method.clone(),
-                message: e.to_string(),
-            })?;
-            let result = CommandResult {
-                result: r.result,
-                total: r.total,
-                next: r.next,
-            };
-            out.insert(c.name, result);
-        }
-        Ok(out)
-    }
-}
 
 /// The naive pull: the same commands, one HTTP request each.
 struct OneByOne(Client);
@@ -67,12 +31,7 @@ impl MetadataSource for OneByOne {
                     method: c.method.clone(),
                     message: e.to_string(),
                 })?;
-            let result = CommandResult {
-                result: r.result,
-                total: r.total,
-                next: r.next,
-            };
-            out.insert(c.name, result);
+            out.insert(c.name, r.into());
         }
         Ok(out)
     }
@@ -135,7 +94,13 @@ pub async fn run(
     let url = emu.webhook_url();
     let ours_client = client_for(&url).map_err(|e| e.to_string())?;
     let naive_client = client_for(&url).map_err(|e| e.to_string())?;
-    let (ours, ours_schema) = one("ours (batched)", &emu, &Batched(ours_client), cap).await;
+    let (ours, ours_schema) = one(
+        "ours (batched)",
+        &emu,
+        &pull::ClientSource::new(ours_client),
+        cap,
+    )
+    .await;
     let (naive, naive_schema) = one(
         "naive (one request per method)",
         &emu,

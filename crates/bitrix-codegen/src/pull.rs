@@ -319,6 +319,17 @@ impl ClientSource {
 }
 
 #[cfg(feature = "cli")]
+impl From<bitrix_client::Response> for CommandResult {
+    fn from(response: bitrix_client::Response) -> Self {
+        CommandResult {
+            result: response.result,
+            total: response.total,
+            next: response.next,
+        }
+    }
+}
+
+#[cfg(feature = "cli")]
 impl MetadataSource for ClientSource {
     async fn batch(
         &self,
@@ -341,14 +352,7 @@ impl MetadataSource for ClientSource {
                 method: c.method.clone(),
                 message: e.to_string(),
             })?;
-            out.insert(
-                c.name,
-                CommandResult {
-                    result: response.result,
-                    total: response.total,
-                    next: response.next,
-                },
-            );
+            out.insert(c.name, response.into());
         }
         Ok(out)
     }
