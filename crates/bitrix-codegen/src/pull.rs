@@ -450,15 +450,18 @@ fn smart_type_ids(result: &Value) -> Vec<u32> {
     let mut ids: Vec<u32> = type_list(result)
         .into_iter()
         .flatten()
-        .filter_map(|t| {
-            let v = t.get("entityTypeId")?;
-            v.as_u64()
-                .or_else(|| v.as_str()?.parse().ok())
-                .and_then(|n| u32::try_from(n).ok())
-        })
+        .filter_map(entity_type_id_of)
         .collect();
     ids.sort_unstable();
     ids
+}
+
+/// The `entityTypeId` of one `crm.type.list` entry (a number or a numeric string).
+fn entity_type_id_of(t: &Value) -> Option<u32> {
+    let v = t.get("entityTypeId")?;
+    v.as_u64()
+        .or_else(|| v.as_str()?.parse().ok())
+        .and_then(|n| u32::try_from(n).ok())
 }
 
 fn retain_types(result: &mut Value, keep: &[u32]) {
@@ -468,11 +471,7 @@ fn retain_types(result: &mut Value, keep: &[u32]) {
         _ => None,
     };
     if let Some(list) = list {
-        list.retain(|t| {
-            smart_type_ids(&json!({"types": [t]}))
-                .first()
-                .is_some_and(|id| keep.contains(id))
-        });
+        list.retain(|t| entity_type_id_of(t).is_some_and(|id| keep.contains(&id)));
     }
 }
 

@@ -356,3 +356,28 @@ fn drop_item(value: &mut serde_json::Value, id: u64) -> bool {
         _ => false,
     }
 }
+
+#[test]
+fn a_pull_of_one_smart_process_writes_only_that_process() {
+    let emu = emulator(Portal::default());
+    let dir = temp_dir("one-smart");
+    let schema = dir.join("bitrix.toml").display().to_string();
+    let out = run(&[
+        "pull",
+        "--webhook",
+        &emu.webhook_url(),
+        "--entity",
+        "smart:1268",
+        "-o",
+        &schema,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(&schema).unwrap();
+    let entities: Vec<&str> = written
+        .lines()
+        .filter(|l| l.starts_with('[') && !l.contains(".fields.") && !l.starts_with("[["))
+        .filter(|l| !l.starts_with("[status_lists."))
+        .collect();
+    assert_eq!(entities, ["[smart.1268]"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

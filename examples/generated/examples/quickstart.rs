@@ -33,7 +33,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .build()?;
     println!(
         "1. Portal emulator serving {}",
-        redacted(&emu.webhook_url())
+        bitrix_client::redact_url(&emu.webhook_url())
     );
 
     // 2. Pull its metadata, as `bitrix-codegen pull` does.
@@ -174,9 +174,4 @@ async fn main() -> Result<(), Box<dyn Error>> {
     }
     println!("\nDone. Next: README.md for build.rs, the derive, the CLI and the client.");
     Ok(())
-}
-
-/// The webhook URL with its secret hidden, as every tool here prints it.
-fn redacted(url: &str) -> String {
-    bitrix_client::redact_url(url)
 }
